@@ -1,0 +1,60 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { readConfig } from '$lib/server/config';
+import { closeDb, initDb, useDb } from '$lib/server/db';
+import { seedDemoIfEmpty } from '$lib/server/domain/demo-seed';
+import { loadActor } from '$lib/server/authz';
+import { attachRealtime } from '$lib/server/realtime';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/session';
+import { setSessionCookie, deleteSessionCookie } from '$lib/server/cookies';
+import { onShutdown, takeHttpServer } from '../server/handoff';
+
+export const init: ServerInit = async () => {
+	const config = readConfig();
+	const db = initDb(config.databasePath);
+	if (config.demoSeed) await seedDemoIfEmpty(db);
+	const offered = takeHttpServer();
+	if (offered) {
+		const realtime = attachRealtime(offered.httpServer, { db, production: offered.production, publicOrigin: config.origin });
+		onShutdown(closeDb);
+		onShutdown(() => realtime.close());
+	}
+};
+
+const handleLocale: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale === 'zh' ? 'zh-CN' : locale)
+		});
+	});
+
+const handleSession: Handle = ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	event.locals.actor = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const db = useDb();
+		const { session, user } = validateSessionToken(db, token);
+		if (session) {
+			setSessionCookie(event.cookies, token, session.expiresAt);
+			event.locals.user = user;
+			event.locals.session = { id: session.id, expiresAt: session.expiresAt };
+			event.locals.actor = loadActor(db, user);
+		} else deleteSessionCookie(event.cookies);
+	}
+	return resolve(event);
+};
+
+/** Pages are never framed elsewhere and never sniffed; CSP comes from kit.csp in svelte.config.js. */
+const handleHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('X-Frame-Options', 'DENY');
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'same-origin');
+	return response;
+};
+
+export const handle = sequence(handleLocale, handleSession, handleHeaders);

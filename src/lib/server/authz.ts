@@ -1,0 +1,161 @@
+/**
+ * The one answer to "may this user do X in scope Y", used by pages, form actions, Socket.IO and Yjs.
+ * A scope is a place in the roster (the community, an estate, a grid, a building, a household, a
+ * household group or a department) with all the places that contain it filled in.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from './db';
+import { building, estate, grid, household, resident, roleAssignment, type ScopeType, type StaffRole } from './db/schema';
+import { DomainError } from './domain/errors';
+
+export type Scope = {
+	level: 'community' | 'estate' | 'grid' | 'building' | 'household' | 'householdGroup' | 'department';
+	communityId: number;
+	estateId?: number | null;
+	/** The grid and every grid above it. */
+	gridIds?: number[];
+	buildingId?: number;
+	householdId?: number;
+	householdGroupId?: number | null;
+	departmentId?: number;
+};
+
+export type RoleGrant = { role: StaffRole; scopeType: ScopeType; scopeId: number };
+
+export type Actor = {
+	userId: number;
+	communityId: number;
+	displayName: string;
+	/** Where the user lives, if they are a resident on the roster. */
+	home: Scope | null;
+	roles: RoleGrant[];
+};
+
+/** Who may do what. `resident` means: a resident whose home lies inside the scope. */
+type Who = StaffRole | 'resident';
+const PERMISSIONS = {
+	'scope.view': ['resident', 'admin', 'facilitator', 'committee', 'buildingHead', 'infoOfficer', 'groupHead', 'departmentLiaison'],
+	'roster.manage': ['admin'],
+	'roster.view': ['admin', 'facilitator', 'buildingHead', 'infoOfficer', 'groupHead'],
+	'invitation.issue': ['admin', 'buildingHead', 'infoOfficer'],
+	'document.read': ['resident', 'admin', 'facilitator', 'committee', 'buildingHead', 'infoOfficer', 'groupHead'],
+	'document.write': ['admin', 'facilitator', 'committee', 'buildingHead']
+} as const satisfies Record<string, readonly Who[]>;
+export type Action = keyof typeof PERMISSIONS;
+export const ACTIONS = Object.keys(PERMISSIONS) as Action[];
+
+function roleCovers(grant: RoleGrant, target: Scope): boolean {
+	switch (grant.scopeType) {
+		case 'community':
+			return target.communityId === grant.scopeId;
+		case 'estate':
+			return target.estateId === grant.scopeId;
+		case 'grid':
+			return target.gridIds?.includes(grant.scopeId) ?? false;
+		case 'building':
+			return target.buildingId === grant.scopeId;
+		case 'householdGroup':
+			return target.householdGroupId === grant.scopeId;
+		case 'department':
+			return target.departmentId === grant.scopeId;
+	}
+}
+
+/** A resident belongs to a scope when their home lies inside it. */
+function homeInside(home: Scope, target: Scope): boolean {
+	if (home.communityId !== target.communityId) return false;
+	switch (target.level) {
+		case 'community':
+			return true;
+		case 'estate':
+			return home.estateId === target.estateId;
+		case 'grid':
+			return target.gridIds !== undefined && (home.gridIds ?? []).includes(target.gridIds[0]);
+		case 'building':
+			return home.buildingId === target.buildingId;
+		case 'household':
+			return home.householdId === target.householdId;
+		case 'householdGroup':
+			return home.householdGroupId === target.householdGroupId;
+		case 'department':
+			return false;
+	}
+}
+
+export function can(actor: Actor | null, action: Action, target: Scope): boolean {
+	if (!actor || actor.communityId !== target.communityId) return false;
+	const allowed: readonly Who[] = PERMISSIONS[action];
+	if (allowed.includes('resident') && actor.home && homeInside(actor.home, target)) return true;
+	return actor.roles.some((g) => allowed.includes(g.role) && roleCovers(g, target));
+}
+
+/** Throws UNAUTHENTICATED or FORBIDDEN; for transports that turn domain errors into responses. */
+export function authorize(actor: Actor | null, action: Action, target: Scope): Actor {
+	if (!actor) throw new DomainError('UNAUTHENTICATED');
+	if (!can(actor, action, target)) throw new DomainError('FORBIDDEN', { action });
+	return actor;
+}
+
+export function hasRole(actor: Actor | null, role: StaffRole): boolean {
+	return actor?.roles.some((g) => g.role === role) ?? false;
+}
+
+export function communityScope(communityId: number): Scope {
+	return { level: 'community', communityId };
+}
+
+function gridChain(db: Db, gridId: number | null): number[] {
+	const ids: number[] = [];
+	for (let id = gridId; id !== null && !ids.includes(id); ) {
+		ids.push(id);
+		id = db.select({ parent: grid.parentGridId }).from(grid).where(eq(grid.id, id)).get()?.parent ?? null;
+	}
+	return ids;
+}
+
+export function buildingScope(db: Db, buildingId: number): Scope {
+	const b = db.select().from(building).where(eq(building.id, buildingId)).get();
+	if (!b) throw new DomainError('NOT_FOUND', { buildingId });
+	return {
+		level: 'building',
+		communityId: b.communityId,
+		estateId: b.estateId,
+		gridIds: gridChain(db, b.gridId),
+		buildingId: b.id
+	};
+}
+
+export function householdScope(db: Db, householdId: number): Scope {
+	const h = db.select().from(household).where(eq(household.id, householdId)).get();
+	if (!h) throw new DomainError('NOT_FOUND', { householdId });
+	return {
+		...buildingScope(db, h.buildingId),
+		level: 'household',
+		householdId: h.id,
+		householdGroupId: h.householdGroupId
+	};
+}
+
+/** Builds the actor for a logged-in user: their roles and, for residents, their home. */
+export function loadActor(
+	db: Db,
+	u: { id: number; communityId: number; displayName: string; residentId: number | null }
+): Actor {
+	const roles = db
+		.select({ role: roleAssignment.role, scopeType: roleAssignment.scopeType, scopeId: roleAssignment.scopeId })
+		.from(roleAssignment)
+		.where(eq(roleAssignment.userId, u.id))
+		.all();
+	let home: Scope | null = null;
+	if (u.residentId !== null) {
+		const r = db.select({ householdId: resident.householdId }).from(resident).where(eq(resident.id, u.residentId)).get();
+		if (r) home = householdScope(db, r.householdId);
+	}
+	return { userId: u.id, communityId: u.communityId, displayName: u.displayName, home, roles };
+}
+
+export function estateScope(db: Db, estateId: number): Scope {
+	const e = db.select().from(estate).where(eq(estate.id, estateId)).get();
+	if (!e) throw new DomainError('NOT_FOUND', { estateId });
+	return { level: 'estate', communityId: e.communityId, estateId: e.id };
+}

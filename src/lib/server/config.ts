@@ -1,0 +1,14 @@
+import { env } from '$env/dynamic/private';
+
+/** Configuration read from the environment; see the README's table. */
+export function readConfig() {
+	return {
+		databasePath: env.DATABASE_PATH || './data/yizhan.db',
+		demoSeed: env.DEMO_SEED !== '0',
+		/** Cookies get `Secure` when the public origin is HTTPS. */
+		secureCookies: (env.ORIGIN ?? '').startsWith('https://'),
+		origin: env.ORIGIN || undefined,
+		production: env.NODE_ENV === 'production'
+	};
+}
+export type Config = ReturnType<typeof readConfig>;

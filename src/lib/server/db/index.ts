@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * Opens (creating if needed) the SQLite file and applies the committed migrations.
+ * WAL lets readers run beside the single writer; synchronous=FULL because an acknowledged ballot or
+ * edit must survive a power cut (group commit keeps it cheap, see docs/benchmarks.md).
+ */
+export function openDatabase(path: string, migrationsFolder = resolve('drizzle')): Db {
+	if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+	const client = new Database(path);
+	client.pragma('journal_mode = WAL');
+	client.pragma('synchronous = FULL');
+	client.pragma('foreign_keys = ON');
+	client.pragma('busy_timeout = 5000');
+	const db = drizzle(client, { schema }) as Db;
+	migrate(db, { migrationsFolder });
+	return db;
+}
+
+let current: Db | undefined;
+
+/** The process's database, opened once by the server's init hook. */
+export function useDb(): Db {
+	if (!current) throw new Error('database not opened: call initDb() from the init hook first');
+	return current;
+}
+
+export function initDb(path: string): Db {
+	current ??= openDatabase(path);
+	return current;
+}
+
+export function closeDb() {
+	current?.$client.close();
+	current = undefined;
+}
+
+export { schema };

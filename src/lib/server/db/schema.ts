@@ -1,0 +1,224 @@
+/**
+ * The roster, accounts and sessions. Names follow DESIGN.md's domain words.
+ * Times are stored as integer milliseconds since the epoch (UTC).
+ */
+import { sql } from 'drizzle-orm';
+import { integer, sqliteTable, text, blob, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+	integer('created_at', { mode: 'timestamp_ms' })
+		.notNull()
+		.default(sql`(unixepoch('subsec') * 1000)`);
+
+export const community = sqliteTable('community', {
+	id: integer('id').primaryKey(),
+	name: text('name').notNull().unique(),
+	createdAt: createdAt()
+});
+
+export const estate = sqliteTable(
+	'estate',
+	{
+		id: integer('id').primaryKey(),
+		communityId: integer('community_id')
+			.notNull()
+			.references(() => community.id),
+		name: text('name').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('estate_name_uq').on(t.communityId, t.name)]
+);
+
+/** A governance grid (网格); a micro-grid has a parent grid. */
+export const grid = sqliteTable(
+	'grid',
+	{
+		id: integer('id').primaryKey(),
+		communityId: integer('community_id')
+			.notNull()
+			.references(() => community.id),
+		parentGridId: integer('parent_grid_id'),
+		name: text('name').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('grid_name_uq').on(t.communityId, t.name)]
+);
+
+/** A building (楼栋) or, in villages, a cluster of houses. */
+export const building = sqliteTable(
+	'building',
+	{
+		id: integer('id').primaryKey(),
+		communityId: integer('community_id')
+			.notNull()
+			.references(() => community.id),
+		estateId: integer('estate_id').references(() => estate.id),
+		gridId: integer('grid_id').references(() => grid.id),
+		name: text('name').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('building_name_uq').on(t.communityId, t.estateId, t.name)]
+);
+
+/** A household group (联户, 五户联治): about five households with a head. */
+export const householdGroup = sqliteTable(
+	'household_group',
+	{
+		id: integer('id').primaryKey(),
+		communityId: integer('community_id')
+			.notNull()
+			.references(() => community.id),
+		name: text('name').notNull(),
+		headResidentId: integer('head_resident_id'),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('household_group_name_uq').on(t.communityId, t.name)]
+);
+
+/** A household (户), the usual voting unit; `unit` is the door label, e.g. "2单元301". */
+export const household = sqliteTable(
+	'household',
+	{
+		id: integer('id').primaryKey(),
+		buildingId: integer('building_id')
+			.notNull()
+			.references(() => building.id),
+		unit: text('unit').notNull(),
+		householdGroupId: integer('household_group_id').references(() => householdGroup.id),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('household_unit_uq').on(t.buildingId, t.unit)]
+);
+
+export const resident = sqliteTable(
+	'resident',
+	{
+		id: integer('id').primaryKey(),
+		householdId: integer('household_id')
+			.notNull()
+			.references(() => household.id),
+		name: text('name').notNull(),
+		phone: text('phone'),
+		birthYear: integer('birth_year'),
+		createdAt: createdAt()
+	},
+	(t) => [index('resident_household_idx').on(t.householdId)]
+);
+
+/** A government department (职能部门) the community can dispatch to, e.g. the traffic police. */
+export const department = sqliteTable(
+	'department',
+	{
+		id: integer('id').primaryKey(),
+		communityId: integer('community_id')
+			.notNull()
+			.references(() => community.id),
+		name: text('name').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('department_name_uq').on(t.communityId, t.name)]
+);
+
+/**
+ * A login. Staff have a username and password; a resident's account is tied to the resident
+ * and logs in through an invitation. One account per resident.
+ */
+export const user = sqliteTable('user', {
+	id: integer('id').primaryKey(),
+	communityId: integer('community_id')
+		.notNull()
+		.references(() => community.id),
+	username: text('username').unique(),
+	passwordHash: text('password_hash'),
+	displayName: text('display_name').notNull(),
+	residentId: integer('resident_id')
+		.unique()
+		.references(() => resident.id),
+	locale: text('locale'),
+	disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+	createdAt: createdAt()
+});
+
+export const ROLES = [
+	'admin',
+	'facilitator',
+	'committee',
+	'buildingHead',
+	'infoOfficer',
+	'groupHead',
+	'departmentLiaison'
+] as const;
+export type StaffRole = (typeof ROLES)[number];
+
+export const SCOPE_TYPES = ['community', 'estate', 'grid', 'building', 'householdGroup', 'department'] as const;
+export type ScopeType = (typeof SCOPE_TYPES)[number];
+
+/** A role held within a scope: 楼栋长 of building 3, liaison of department 2, admin of the community. */
+export const roleAssignment = sqliteTable(
+	'role_assignment',
+	{
+		id: integer('id').primaryKey(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		role: text('role', { enum: ROLES }).notNull(),
+		scopeType: text('scope_type', { enum: SCOPE_TYPES }).notNull(),
+		scopeId: integer('scope_id').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('role_assignment_uq').on(t.userId, t.role, t.scopeType, t.scopeId)]
+);
+
+/** Only the SHA-256 of the session token is stored (`id`), as in Lucia's guide. */
+export const session = sqliteTable(
+	'session',
+	{
+		id: text('id').primaryKey(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+/**
+ * A personal invitation for a resident: a link (single use) or a printed QR card (reusable until
+ * revoked or expired). Only the SHA-256 of the token is stored.
+ */
+export const invitation = sqliteTable(
+	'invitation',
+	{
+		id: integer('id').primaryKey(),
+		tokenHash: text('token_hash').notNull().unique(),
+		residentId: integer('resident_id')
+			.notNull()
+			.references(() => resident.id),
+		kind: text('kind', { enum: ['link', 'card'] }).notNull(),
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+		usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+		revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+		createdByUserId: integer('created_by_user_id').references(() => user.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('invitation_resident_idx').on(t.residentId)]
+);
+
+/** Yjs documents: a snapshot plus an append log of updates since it (see src/lib/server/yjs). */
+export const yjsSnapshot = sqliteTable('yjs_snapshot', {
+	docName: text('doc_name').primaryKey(),
+	state: blob('state', { mode: 'buffer' }).notNull(),
+	updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+});
+
+export const yjsUpdate = sqliteTable(
+	'yjs_update',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		docName: text('doc_name').notNull(),
+		update: blob('update', { mode: 'buffer' }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('yjs_update_doc_idx').on(t.docName, t.id)]
+);

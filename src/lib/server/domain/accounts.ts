@@ -1,0 +1,112 @@
+/**
+ * Logging in: staff with a username and password, residents with a personal invitation
+ * (a link, single use, or a printed QR card, reusable until revoked). Sessions are made by the caller.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import type { Db } from '../db';
+import { household, building, invitation, resident, user } from '../db/schema';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../password';
+import { hashToken } from '../session';
+import { DomainError } from './errors';
+
+const DAY = 24 * 60 * 60 * 1000;
+export const INVITATION_LIFETIME = { link: 7 * DAY, card: 365 * DAY } as const;
+
+/** Returns the user id, or throws LOGIN_FAILED without saying whether the name or the password was wrong. */
+export async function loginWithPassword(db: Db, username: string, password: string): Promise<number> {
+	const u = db
+		.select({ id: user.id, passwordHash: user.passwordHash, disabledAt: user.disabledAt })
+		.from(user)
+		.where(eq(user.username, username.trim()))
+		.get();
+	const ok = await verifyPassword(u?.passwordHash ?? (await dummyPasswordHash()), password);
+	if (!u || !u.passwordHash || !ok || u.disabledAt) throw new DomainError('LOGIN_FAILED');
+	return u.id;
+}
+
+export async function createStaffUser(
+	db: Db,
+	input: { communityId: number; username: string; password: string; displayName: string }
+): Promise<number> {
+	if (input.password.length < 8) throw new DomainError('INVALID_INPUT', { field: 'password' });
+	const exists = db.select({ id: user.id }).from(user).where(eq(user.username, input.username)).get();
+	if (exists) throw new DomainError('DUPLICATE', { field: 'username' });
+	const passwordHash = await hashPassword(input.password);
+	return db
+		.insert(user)
+		.values({ communityId: input.communityId, username: input.username, passwordHash, displayName: input.displayName })
+		.returning({ id: user.id })
+		.get().id;
+}
+
+/** 25 random bytes: long enough that guessing is hopeless, short enough for a QR code a phone reads fast. */
+function generateInvitationToken(): string {
+	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(25)));
+}
+
+/**
+ * Issues an invitation. A new card revokes the resident's earlier cards, so a lost card stops working
+ * once a replacement is printed.
+ */
+export function issueInvitation(
+	db: Db,
+	input: { residentId: number; kind: 'link' | 'card'; createdByUserId: number | null },
+	now = Date.now()
+): { token: string; expiresAt: Date } {
+	const r = db.select({ id: resident.id }).from(resident).where(eq(resident.id, input.residentId)).get();
+	if (!r) throw new DomainError('NOT_FOUND', { residentId: input.residentId });
+	const token = generateInvitationToken();
+	const expiresAt = new Date(now + INVITATION_LIFETIME[input.kind]);
+	db.transaction((tx) => {
+		if (input.kind === 'card') {
+			tx.update(invitation)
+				.set({ revokedAt: new Date(now) })
+				.where(and(eq(invitation.residentId, input.residentId), eq(invitation.kind, 'card'), isNull(invitation.revokedAt)))
+				.run();
+		}
+		tx.insert(invitation)
+			.values({ tokenHash: hashToken(token), residentId: input.residentId, kind: input.kind, expiresAt, createdByUserId: input.createdByUserId })
+			.run();
+	});
+	return { token, expiresAt };
+}
+
+export function revokeInvitations(db: Db, residentId: number, now = Date.now()) {
+	db.update(invitation)
+		.set({ revokedAt: new Date(now) })
+		.where(and(eq(invitation.residentId, residentId), isNull(invitation.revokedAt)))
+		.run();
+}
+
+/**
+ * Turns an invitation token into the resident's user id, creating the account on first use.
+ * Throws INVITATION_INVALID / _EXPIRED / _USED / _REVOKED and changes nothing in those cases.
+ */
+export function redeemInvitation(db: Db, token: string, now = Date.now()): number {
+	if (!/^[a-z2-7]{20,80}$/.test(token)) throw new DomainError('INVITATION_INVALID');
+	return db.transaction((tx) => {
+		const inv = tx.select().from(invitation).where(eq(invitation.tokenHash, hashToken(token))).get();
+		if (!inv) throw new DomainError('INVITATION_INVALID');
+		if (inv.revokedAt) throw new DomainError('INVITATION_REVOKED');
+		if (inv.expiresAt.getTime() <= now) throw new DomainError('INVITATION_EXPIRED');
+		if (inv.kind === 'link' && inv.usedAt) throw new DomainError('INVITATION_USED');
+		tx.update(invitation).set({ usedAt: new Date(now) }).where(eq(invitation.id, inv.id)).run();
+
+		const existing = tx.select({ id: user.id }).from(user).where(eq(user.residentId, inv.residentId)).get();
+		if (existing) return existing.id;
+		const r = tx
+			.select({ name: resident.name, communityId: building.communityId })
+			.from(resident)
+			.innerJoin(household, eq(resident.householdId, household.id))
+			.innerJoin(building, eq(household.buildingId, building.id))
+			.where(eq(resident.id, inv.residentId))
+			.get();
+		if (!r) throw new DomainError('INVITATION_INVALID');
+		return tx
+			.insert(user)
+			.values({ communityId: r.communityId, displayName: r.name, residentId: inv.residentId })
+			.returning({ id: user.id })
+			.get().id;
+	});
+}

@@ -1,0 +1,34 @@
+/**
+ * Errors the domain throws on purpose. The code is stable; the UI maps it to a message in the
+ * user's language (messages/*.json, key `error_<CODE>`), so no user-facing text lives here.
+ */
+export const ERROR_CODES = [
+	'UNAUTHENTICATED',
+	'FORBIDDEN',
+	'NOT_FOUND',
+	'INVALID_INPUT',
+	'DUPLICATE',
+	'RATE_LIMITED',
+	'INVITATION_INVALID',
+	'INVITATION_EXPIRED',
+	'INVITATION_USED',
+	'INVITATION_REVOKED',
+	'LOGIN_FAILED',
+	'IMPORT_INVALID',
+	'IN_USE'
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class DomainError extends Error {
+	constructor(
+		readonly code: ErrorCode,
+		readonly details?: Record<string, unknown>
+	) {
+		super(code);
+		this.name = 'DomainError';
+	}
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+	return e instanceof DomainError;
+}

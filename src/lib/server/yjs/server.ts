@@ -1,0 +1,150 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { Db } from '../db/index';
+import { YjsCloseCode } from './close-codes';
+import { Connection, type YjsConnectionContext } from './connection';
+import { handleMessage, YjsProtocolError } from './protocol';
+import { SharedDoc } from './shared-doc';
+
+export type YjsServerOptions = {
+	db: Db;
+	/** Larger messages close the socket with 1009 (ws maxPayload). Default 1 MiB. */
+	maxMessageBytes?: number;
+	/** Fold a document's update log into its snapshot once it holds more rows than this. Default 500. */
+	compactAfterUpdates?: number;
+	/** Keep-alive period; a connection that misses one pong is terminated at the next. Default 30 s. */
+	pingIntervalMs?: number;
+};
+
+/** How long close() lets clients answer the close frame before cutting the socket. */
+const CLOSE_GRACE_MS = 1000;
+
+/** The y-websocket endpoint; `index.ts` exposes it without the test-only options. */
+export function startYjsServer(opts: YjsServerOptions) {
+	const { db, maxMessageBytes = 1024 * 1024, compactAfterUpdates = 500 } = opts;
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: maxMessageBytes,
+		perMessageDeflate: false,
+		clientTracking: false // tracked below, with the context each socket serves
+	});
+	const docs = new Map<string, SharedDoc>();
+	const connections = new Set<Connection>();
+	let closing: Promise<void> | undefined;
+
+	const forgetDoc = (doc: SharedDoc) => {
+		if (docs.get(doc.name) === doc) docs.delete(doc.name);
+	};
+
+	function serve(ws: WebSocket, ctx: YjsConnectionContext): void {
+		const conn = new Connection(ws, ctx);
+		// Without a listener, ws's 'error' (e.g. maxPayload exceeded) would crash the process.
+		ws.on('error', (err) => conn.log('socket error', err));
+		if (closing) return conn.close(YjsCloseCode.goingAway, 'server shutting down');
+		let shared = docs.get(ctx.docName);
+		if (!shared) {
+			try {
+				shared = new SharedDoc(ctx.docName, db, compactAfterUpdates, forgetDoc);
+			} catch (err) {
+				conn.log('could not load document', err);
+				return conn.close(YjsCloseCode.internalError, 'document unavailable');
+			}
+			docs.set(ctx.docName, shared);
+		}
+		const doc = shared;
+		connections.add(conn);
+		// Listeners go on in the same tick as the upgrade completes, so no early message is lost.
+		ws.on('message', (data, isBinary) => {
+			if (doc.broken || !doc.conns.has(conn)) return; // closing; late messages are moot
+			if (!isBinary) return conn.close(YjsCloseCode.unsupportedData, 'binary messages only');
+			try {
+				handleMessage(doc, conn, data as Buffer);
+			} catch (err) {
+				const code = err instanceof YjsProtocolError ? err.code : YjsCloseCode.malformedMessage;
+				conn.log(`closing with ${code}`, err);
+				conn.close(code, code === YjsCloseCode.messageTooBig ? 'message too big' : 'malformed message');
+			}
+		});
+		ws.on('pong', () => {
+			conn.alive = true;
+		});
+		ws.on('close', () => {
+			connections.delete(conn);
+			doc.removeConnection(conn);
+		});
+		doc.addConnection(conn);
+	}
+
+	const pinger = setInterval(() => {
+		for (const conn of connections) {
+			if (!conn.alive) {
+				conn.log('no pong, terminating');
+				conn.ws.terminate();
+				continue;
+			}
+			conn.alive = false;
+			try {
+				conn.ws.ping();
+			} catch {
+				conn.ws.terminate();
+			}
+		}
+	}, opts.pingIntervalMs ?? 30_000);
+	pinger.unref(); // never the reason the process stays up
+
+	async function shutDown(): Promise<void> {
+		clearInterval(pinger);
+		// Store first: once unloaded, late messages from the closing sockets are ignored.
+		for (const doc of [...docs.values()]) doc.unload();
+		const open = [...connections];
+		const closed = open.map(
+			(conn) =>
+				new Promise<void>((resolve) => {
+					if (conn.ws.readyState === WebSocket.CLOSED) resolve();
+					else conn.ws.once('close', () => resolve());
+				})
+		);
+		for (const conn of open) conn.close(YjsCloseCode.goingAway, 'server shutting down');
+		const grace = setTimeout(() => open.forEach((conn) => conn.ws.terminate()), CLOSE_GRACE_MS);
+		await Promise.all(closed);
+		clearTimeout(grace);
+		await new Promise<void>((resolve) => wss.close(() => resolve()));
+	}
+
+	return {
+		handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: YjsConnectionContext): void {
+			wss.handleUpgrade(req, socket, head, (ws) => serve(ws, ctx));
+		},
+
+		refuseUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				ws.on('error', () => {}); // the client may vanish first; nothing to do about it
+				try {
+					ws.close(code, truncateUtf8(reason, 123));
+				} catch {
+					ws.close(1008, 'policy violation'); // ws rejects reserved codes such as 1005
+				}
+			});
+		},
+
+		close(): Promise<void> {
+			closing ??= shutDown();
+			return closing;
+		},
+
+		stats(): { docs: number; connections: number } {
+			return { docs: docs.size, connections: connections.size };
+		}
+	};
+}
+
+/** A close reason may hold at most 123 bytes; cut at a character boundary. */
+function truncateUtf8(text: string, maxBytes: number): string {
+	let out = '';
+	for (const ch of text) {
+		if (Buffer.byteLength(out + ch) > maxBytes) break;
+		out += ch;
+	}
+	return out;
+}

@@ -1,0 +1,124 @@
+import * as Y from 'yjs';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import type { Db } from '../db/index';
+import { YjsCloseCode } from './close-codes';
+import type { Connection } from './connection';
+import { encodeAwarenessMessage, encodeSyncStep1Message, encodeUpdateMessage } from './protocol';
+import { appendUpdate, compactDoc, loadDocState } from './store';
+
+type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
+
+/**
+ * One loaded document with its connections. Invariant: every change in `doc` is in SQLite (log or
+ * snapshot) before any client other than its author hears of it; if a write fails the doc is
+ * `broken`, stops accepting messages and is dropped so the next client reloads from the database.
+ */
+export class SharedDoc {
+	readonly doc = new Y.Doc({ gc: true });
+	readonly awareness = new Awareness(this.doc);
+	/** Each connection with the awareness client ids it controls, removed when it leaves. */
+	readonly conns = new Map<Connection, Set<number>>();
+	broken = false;
+	private unloaded = false;
+	/** Highest log row id contained in `doc`; compaction deletes the log up to it. */
+	private lastUpdateId: number;
+	private logRows: number;
+
+	/** Loads synchronously, so the first client's sync step 1 is answered with the stored state. */
+	constructor(
+		readonly name: string,
+		private readonly db: Db,
+		private readonly compactAfterUpdates: number,
+		private readonly onUnload: (doc: SharedDoc) => void
+	) {
+		this.awareness.setLocalState(null); // the server itself is not a participant
+		try {
+			({ lastUpdateId: this.lastUpdateId, logRows: this.logRows } = loadDocState(db, name, this.doc));
+		} catch (err) {
+			this.doc.destroy();
+			throw err;
+		}
+		this.doc.on('update', this.onUpdate);
+		this.awareness.on('update', this.onAwarenessUpdate);
+		if (this.logRows > compactAfterUpdates) this.compact();
+	}
+
+	addConnection(conn: Connection): void {
+		this.conns.set(conn, new Set());
+		conn.send(encodeSyncStep1Message(this.doc));
+		const clients = [...this.awareness.getStates().keys()];
+		if (clients.length > 0) conn.send(encodeAwarenessMessage(this.awareness, clients));
+	}
+
+	/** Forgets a connection; the last one out compacts and unloads the doc. */
+	removeConnection(conn: Connection): void {
+		const controlled = this.conns.get(conn);
+		if (!controlled) return;
+		this.conns.delete(conn);
+		removeAwarenessStates(this.awareness, [...controlled], null);
+		if (this.conns.size === 0) this.unload();
+	}
+
+	/** Compacts (unless broken) and frees the doc; its connections are simply forgotten. */
+	unload(): void {
+		if (this.unloaded) return;
+		this.unloaded = true;
+		// A broken doc holds changes the database lacks; snapshotting it would store them unannounced.
+		if (!this.broken && this.logRows > 0) this.compact();
+		this.conns.clear();
+		this.doc.destroy(); // also destroys the awareness and its timer
+		this.onUnload(this);
+	}
+
+	/** Folds the log into the snapshot; a failure only costs disk space, so it is logged and retried later. */
+	compact(): void {
+		try {
+			compactDoc(this.db, this.name, this.doc, this.lastUpdateId);
+			this.logRows = 0;
+		} catch (err) {
+			console.error(`[yjs] doc=${this.name}: compaction failed: ${(err as Error).message}`);
+		}
+	}
+
+	/**
+	 * Stores what the transaction actually changed (not the raw client message, which may repeat known
+	 * content or the whole delete set), then relays it to everyone but its author.
+	 */
+	private onUpdate = (update: Uint8Array, origin: unknown): void => {
+		if (this.broken) return;
+		try {
+			this.lastUpdateId = appendUpdate(this.db, this.name, update);
+			this.logRows++;
+		} catch (err) {
+			this.breakDoc(err);
+			return;
+		}
+		const message = encodeUpdateMessage(update);
+		for (const conn of this.conns.keys()) if (conn !== origin) conn.send(message);
+		if (this.logRows > this.compactAfterUpdates) this.compact();
+	};
+
+	private breakDoc(err: unknown): void {
+		console.error(`[yjs] doc=${this.name}: storing an update failed: ${(err as Error).message}`);
+		this.broken = true;
+		this.onUnload(this); // new connections load a fresh copy from the database
+		// Providers reconnect and resend their unstored edits through sync step 2.
+		for (const conn of this.conns.keys()) conn.close(YjsCloseCode.internalError, 'storage error');
+	}
+
+	private onAwarenessUpdate = ({ added, updated, removed }: AwarenessChanges, origin: unknown): void => {
+		const author = this.conns.has(origin as Connection) ? (origin as Connection) : undefined;
+		if (author) {
+			const controlled = this.conns.get(author)!;
+			for (const id of added.concat(updated)) {
+				if (controlled.has(id)) continue;
+				// A client that reconnects keeps its id; the stale socket must not remove it on close.
+				for (const ids of this.conns.values()) ids.delete(id);
+				controlled.add(id);
+			}
+			for (const id of removed) controlled.delete(id);
+		}
+		const message = encodeAwarenessMessage(this.awareness, added.concat(updated, removed));
+		for (const conn of this.conns.keys()) conn.send(message);
+	};
+}

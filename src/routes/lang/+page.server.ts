@@ -1,0 +1,23 @@
+import { redirect } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
+import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
+import { useDb } from '$lib/server/db';
+import { user } from '$lib/server/db/schema';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => redirect(303, '/');
+
+/** Switches the language for this device and, when logged in, remembers it for the account. */
+export const actions: Actions = {
+	switch: async ({ request, cookies, locals }) => {
+		const data = await request.formData();
+		const locale = String(data.get('locale') ?? '');
+		const back = String(data.get('back') ?? '/');
+		if (isLocale(locale)) {
+			cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax' });
+			if (locals.user) useDb().update(user).set({ locale }).where(eq(user.id, locals.user.id)).run();
+		}
+		// Only same-site paths, never an open redirect.
+		redirect(303, back.startsWith('/') && !back.startsWith('//') ? back : '/');
+	}
+};

@@ -1,0 +1,50 @@
+import { redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { useDb } from '$lib/server/db';
+import { loginWithPassword } from '$lib/server/domain/accounts';
+import { DomainError } from '$lib/server/domain/errors';
+import { clientAddress } from '$lib/server/client-address';
+import { setSessionCookie } from '$lib/server/cookies';
+import { parseForm, runAction } from '$lib/server/forms';
+import { loginLimiter } from '$lib/server/rate-limit';
+import { createSession, generateSessionToken, invalidateSession } from '$lib/server/session';
+import type { Actions, PageServerLoad } from './$types';
+
+const LoginForm = v.object({
+	username: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
+	password: v.pipe(v.string(), v.minLength(1), v.maxLength(256))
+});
+
+export const load: PageServerLoad = ({ locals }) => {
+	if (locals.user) redirect(303, '/');
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const parsed = parseForm(LoginForm, await event.request.formData());
+		if (!parsed.ok) return parsed.failure;
+		const { username, password } = parsed.output;
+		const key = `${clientAddress(event)}|${username.toLowerCase()}`;
+		const result = await runAction(
+			async () => {
+				const wait = loginLimiter.waitFor(key);
+				if (wait > 0) throw new DomainError('RATE_LIMITED', { minutes: Math.ceil(wait / 60_000) });
+				try {
+					return await loginWithPassword(useDb(), username, password);
+				} catch (e) {
+					loginLimiter.consume(key);
+					throw e;
+				}
+			},
+			{ username }
+		);
+		if (typeof result !== 'number') return result;
+		loginLimiter.reset(key);
+		// Login rotates: the session this browser had before (if any) ends.
+		if (event.locals.session) invalidateSession(useDb(), event.locals.session.id);
+		const token = generateSessionToken();
+		const session = createSession(useDb(), token, result);
+		setSessionCookie(event.cookies, token, session.expiresAt);
+		redirect(303, '/');
+	}
+};
