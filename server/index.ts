@@ -10,7 +10,9 @@ const SOCKET_PROTOCOL_HEADER = 'x-yizhan-socket-protocol';
 
 export type ServerConfig = { port?: number; host?: string };
 
-export async function createServer(config: ServerConfig = {}): Promise<{ httpServer: Server; close(): Promise<void> }> {
+export async function createServer(
+	config: ServerConfig = {}
+): Promise<{ httpServer: Server; close(): Promise<void> }> {
 	const httpServer = createHttpServer();
 	offerHttpServer(httpServer, { production: true });
 	// adapter-node assumes https unless told otherwise. Without ORIGIN (or a proxy's PROTOCOL_HEADER) we
@@ -23,10 +25,13 @@ export async function createServer(config: ServerConfig = {}): Promise<{ httpSer
 		handler: (req: unknown, res: unknown, next?: () => void) => void;
 	};
 	httpServer.on('request', (req, res) => {
-		if (trustSocketProtocol) req.headers[SOCKET_PROTOCOL_HEADER] = 'encrypted' in req.socket ? 'https' : 'http';
+		if (trustSocketProtocol)
+			req.headers[SOCKET_PROTOCOL_HEADER] = 'encrypted' in req.socket ? 'https' : 'http';
 		handler(req, res);
 	});
-	await new Promise<void>((resolve) => httpServer.listen(config.port ?? 3000, config.host ?? '0.0.0.0', resolve));
+	await new Promise<void>((resolve) =>
+		httpServer.listen(config.port ?? 3000, config.host ?? '0.0.0.0', resolve)
+	);
 
 	let closing: Promise<void> | undefined;
 	const close = () =>
@@ -42,7 +47,10 @@ async function main() {
 	const host = process.env.HOST ?? '0.0.0.0';
 	const { httpServer, close } = await createServer({ port, host });
 	const address = httpServer.address();
-	const shown = typeof address === 'object' && address ? `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}` : String(address);
+	const shown =
+		typeof address === 'object' && address
+			? `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`
+			: String(address);
 	console.log(`议栈 Yizhan listening on ${shown}`);
 	for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 		process.once(signal, () => {

@@ -10,7 +10,8 @@ import { offerHttpServer } from './handoff';
 function warmUp(httpServer: Server) {
 	httpServer.once('listening', () => {
 		const address = httpServer.address();
-		if (address && typeof address === 'object') fetch(`http://127.0.0.1:${address.port}/healthz`).catch(() => {});
+		if (address && typeof address === 'object')
+			fetch(`http://127.0.0.1:${address.port}/healthz`).catch(() => {});
 	});
 }
 

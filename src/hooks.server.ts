@@ -16,7 +16,11 @@ export const init: ServerInit = async () => {
 	if (config.demoSeed) await seedDemoIfEmpty(db);
 	const offered = takeHttpServer();
 	if (offered) {
-		const realtime = attachRealtime(offered.httpServer, { db, production: offered.production, publicOrigin: config.origin });
+		const realtime = attachRealtime(offered.httpServer, {
+			db,
+			production: offered.production,
+			publicOrigin: config.origin
+		});
 		onShutdown(closeDb);
 		onShutdown(() => realtime.close());
 	}

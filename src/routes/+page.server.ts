@@ -8,7 +8,9 @@ export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
 	if (!actor) return { home: null, communityName: null };
 	const db = useDb();
-	const communityName = db.select({ name: community.name }).from(community).where(eq(community.id, actor.communityId)).get()?.name ?? '';
+	const communityName =
+		db.select({ name: community.name }).from(community).where(eq(community.id, actor.communityId)).get()
+			?.name ?? '';
 	let home: { building: string; unit: string } | null = null;
 	if (locals.user?.residentId) {
 		home =

@@ -18,11 +18,20 @@ export type TestServer = {
 	cleanup: () => Promise<void>;
 };
 
-export async function startServer(opts: { dbPath?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startServer(
+	opts: { dbPath?: string; env?: Record<string, string> } = {}
+): Promise<TestServer> {
 	const dir = opts.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'yizhan-test-'));
 	const dbPath = opts.dbPath ?? join(dir!, 'test.db');
 	const child = spawn(process.execPath, ['build/server/index.js'], {
-		env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: dbPath, ...opts.env },
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATABASE_PATH: dbPath,
+			...opts.env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let out = '';

@@ -76,7 +76,11 @@ describe('foundation over a real server', () => {
 	});
 
 	it('refuses a wrong password with one generic message and no cookie', async () => {
-		const res = await postForm(`${server.url}/login`, { username: 'admin', password: 'wrong-password' }, undefined);
+		const res = await postForm(
+			`${server.url}/login`,
+			{ username: 'admin', password: 'wrong-password' },
+			undefined
+		);
 		expect(sessionCookie(res)).toBeUndefined();
 		const body = await res.text();
 		expect(body).toContain('LOGIN_FAILED');
@@ -85,7 +89,8 @@ describe('foundation over a real server', () => {
 	});
 
 	it('makes a client wait after repeated failed logins, even with the right password', async () => {
-		for (let i = 0; i < 5; i++) await postForm(`${server.url}/login`, { username: 'committee', password: 'nope-nope' });
+		for (let i = 0; i < 5; i++)
+			await postForm(`${server.url}/login`, { username: 'committee', password: 'nope-nope' });
 		const res = await postForm(`${server.url}/login`, { username: 'committee', password: 'yizhan-demo' });
 		expect(sessionCookie(res)).toBeUndefined();
 		expect(await res.text()).toContain('RATE_LIMITED');
@@ -166,7 +171,10 @@ describe('foundation over a real server', () => {
 		await Promise.all([synced(staff), synced(reader)]);
 
 		const arrived = new Promise<void>((resolve) =>
-			residentDoc.on('update', () => residentDoc.getText('notes').toString().includes('停水通知') && resolve())
+			residentDoc.on(
+				'update',
+				() => residentDoc.getText('notes').toString().includes('停水通知') && resolve()
+			)
 		);
 		staffDoc.getText('notes').insert(0, '停水通知');
 		await arrived;

@@ -5,7 +5,16 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from './db';
-import { building, estate, grid, household, resident, roleAssignment, type ScopeType, type StaffRole } from './db/schema';
+import {
+	building,
+	estate,
+	grid,
+	household,
+	resident,
+	roleAssignment,
+	type ScopeType,
+	type StaffRole
+} from './db/schema';
 import { DomainError } from './domain/errors';
 
 export type Scope = {
@@ -34,11 +43,28 @@ export type Actor = {
 /** Who may do what. `resident` means: a resident whose home lies inside the scope. */
 type Who = StaffRole | 'resident';
 const PERMISSIONS = {
-	'scope.view': ['resident', 'admin', 'facilitator', 'committee', 'buildingHead', 'infoOfficer', 'groupHead', 'departmentLiaison'],
+	'scope.view': [
+		'resident',
+		'admin',
+		'facilitator',
+		'committee',
+		'buildingHead',
+		'infoOfficer',
+		'groupHead',
+		'departmentLiaison'
+	],
 	'roster.manage': ['admin'],
 	'roster.view': ['admin', 'facilitator', 'buildingHead', 'infoOfficer', 'groupHead'],
 	'invitation.issue': ['admin', 'buildingHead', 'infoOfficer'],
-	'document.read': ['resident', 'admin', 'facilitator', 'committee', 'buildingHead', 'infoOfficer', 'groupHead'],
+	'document.read': [
+		'resident',
+		'admin',
+		'facilitator',
+		'committee',
+		'buildingHead',
+		'infoOfficer',
+		'groupHead'
+	],
 	'document.write': ['admin', 'facilitator', 'committee', 'buildingHead']
 } as const satisfies Record<string, readonly Who[]>;
 export type Action = keyof typeof PERMISSIONS;
@@ -106,7 +132,7 @@ export function communityScope(communityId: number): Scope {
 
 function gridChain(db: Db, gridId: number | null): number[] {
 	const ids: number[] = [];
-	for (let id = gridId; id !== null && !ids.includes(id); ) {
+	for (let id = gridId; id !== null && !ids.includes(id);) {
 		ids.push(id);
 		id = db.select({ parent: grid.parentGridId }).from(grid).where(eq(grid.id, id)).get()?.parent ?? null;
 	}
@@ -142,13 +168,21 @@ export function loadActor(
 	u: { id: number; communityId: number; displayName: string; residentId: number | null }
 ): Actor {
 	const roles = db
-		.select({ role: roleAssignment.role, scopeType: roleAssignment.scopeType, scopeId: roleAssignment.scopeId })
+		.select({
+			role: roleAssignment.role,
+			scopeType: roleAssignment.scopeType,
+			scopeId: roleAssignment.scopeId
+		})
 		.from(roleAssignment)
 		.where(eq(roleAssignment.userId, u.id))
 		.all();
 	let home: Scope | null = null;
 	if (u.residentId !== null) {
-		const r = db.select({ householdId: resident.householdId }).from(resident).where(eq(resident.id, u.residentId)).get();
+		const r = db
+			.select({ householdId: resident.householdId })
+			.from(resident)
+			.where(eq(resident.id, u.residentId))
+			.get();
 		if (r) home = householdScope(db, r.householdId);
 	}
 	return { userId: u.id, communityId: u.communityId, displayName: u.displayName, home, roles };

@@ -13,5 +13,10 @@ export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Dat
 }
 
 export function deleteSessionCookie(cookies: Cookies) {
-	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: readConfig().secureCookies });
+	cookies.delete(SESSION_COOKIE, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: readConfig().secureCookies
+	});
 }

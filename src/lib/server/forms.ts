@@ -6,7 +6,12 @@ import { fail, type ActionFailure } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { isDomainError } from './domain/errors';
 
-export type FormFailure = { code: string; field?: string; values?: Record<string, string>; details?: unknown };
+export type FormFailure = {
+	code: string;
+	field?: string;
+	values?: Record<string, string>;
+	details?: unknown;
+};
 
 export function formValues(data: FormData): Record<string, string> {
 	const values: Record<string, string> = {};
@@ -25,7 +30,11 @@ export function parseForm<S extends v.GenericSchema>(
 	const field = result.issues[0]?.path?.[0]?.key;
 	return {
 		ok: false,
-		failure: fail(400, { code: 'INVALID_INPUT', field: typeof field === 'string' ? field : undefined, values: withoutSecrets(values) })
+		failure: fail(400, {
+			code: 'INVALID_INPUT',
+			field: typeof field === 'string' ? field : undefined,
+			values: withoutSecrets(values)
+		})
 	};
 }
 
@@ -43,7 +52,16 @@ export async function runAction<T>(
 		return await run();
 	} catch (e) {
 		if (!isDomainError(e)) throw e;
-		const status = e.code === 'FORBIDDEN' ? 403 : e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'NOT_FOUND' ? 404 : e.code === 'RATE_LIMITED' ? 429 : 400;
+		const status =
+			e.code === 'FORBIDDEN'
+				? 403
+				: e.code === 'UNAUTHENTICATED'
+					? 401
+					: e.code === 'NOT_FOUND'
+						? 404
+						: e.code === 'RATE_LIMITED'
+							? 429
+							: 400;
 		return fail(status, { code: e.code, details: e.details, values: values && withoutSecrets(values) });
 	}
 }

@@ -150,7 +150,14 @@ export const ROLES = [
 ] as const;
 export type StaffRole = (typeof ROLES)[number];
 
-export const SCOPE_TYPES = ['community', 'estate', 'grid', 'building', 'householdGroup', 'department'] as const;
+export const SCOPE_TYPES = [
+	'community',
+	'estate',
+	'grid',
+	'building',
+	'householdGroup',
+	'department'
+] as const;
 export type ScopeType = (typeof SCOPE_TYPES)[number];
 
 /** A role held within a scope: 楼栋长 of building 3, liaison of department 2, admin of the community. */

@@ -35,7 +35,12 @@ export async function createStaffUser(
 	const passwordHash = await hashPassword(input.password);
 	return db
 		.insert(user)
-		.values({ communityId: input.communityId, username: input.username, passwordHash, displayName: input.displayName })
+		.values({
+			communityId: input.communityId,
+			username: input.username,
+			passwordHash,
+			displayName: input.displayName
+		})
 		.returning({ id: user.id })
 		.get().id;
 }
@@ -62,11 +67,23 @@ export function issueInvitation(
 		if (input.kind === 'card') {
 			tx.update(invitation)
 				.set({ revokedAt: new Date(now) })
-				.where(and(eq(invitation.residentId, input.residentId), eq(invitation.kind, 'card'), isNull(invitation.revokedAt)))
+				.where(
+					and(
+						eq(invitation.residentId, input.residentId),
+						eq(invitation.kind, 'card'),
+						isNull(invitation.revokedAt)
+					)
+				)
 				.run();
 		}
 		tx.insert(invitation)
-			.values({ tokenHash: hashToken(token), residentId: input.residentId, kind: input.kind, expiresAt, createdByUserId: input.createdByUserId })
+			.values({
+				tokenHash: hashToken(token),
+				residentId: input.residentId,
+				kind: input.kind,
+				expiresAt,
+				createdByUserId: input.createdByUserId
+			})
 			.run();
 	});
 	return { token, expiresAt };
@@ -86,12 +103,19 @@ export function revokeInvitations(db: Db, residentId: number, now = Date.now()) 
 export function redeemInvitation(db: Db, token: string, now = Date.now()): number {
 	if (!/^[a-z2-7]{20,80}$/.test(token)) throw new DomainError('INVITATION_INVALID');
 	return db.transaction((tx) => {
-		const inv = tx.select().from(invitation).where(eq(invitation.tokenHash, hashToken(token))).get();
+		const inv = tx
+			.select()
+			.from(invitation)
+			.where(eq(invitation.tokenHash, hashToken(token)))
+			.get();
 		if (!inv) throw new DomainError('INVITATION_INVALID');
 		if (inv.revokedAt) throw new DomainError('INVITATION_REVOKED');
 		if (inv.expiresAt.getTime() <= now) throw new DomainError('INVITATION_EXPIRED');
 		if (inv.kind === 'link' && inv.usedAt) throw new DomainError('INVITATION_USED');
-		tx.update(invitation).set({ usedAt: new Date(now) }).where(eq(invitation.id, inv.id)).run();
+		tx.update(invitation)
+			.set({ usedAt: new Date(now) })
+			.where(eq(invitation.id, inv.id))
+			.run();
 
 		const existing = tx.select({ id: user.id }).from(user).where(eq(user.residentId, inv.residentId)).get();
 		if (existing) return existing.id;

@@ -5,13 +5,40 @@
  */
 import { count } from 'drizzle-orm';
 import type { Db } from '../db';
-import { building, community, department, estate, grid, household, householdGroup, resident, roleAssignment } from '../db/schema';
+import {
+	building,
+	community,
+	department,
+	estate,
+	grid,
+	household,
+	householdGroup,
+	resident,
+	roleAssignment
+} from '../db/schema';
 import { createStaffUser, issueInvitation } from './accounts';
 
 export const DEMO_PASSWORD = 'yizhan-demo';
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶'.split('');
-const GIVEN = ['秀英', '建国', '桂兰', '志强', '玉珍', '德明', '春花', '国庆', '丽华', '永福', '红梅', '光荣', '淑芬', '文斌'];
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶'.split(
+	''
+);
+const GIVEN = [
+	'秀英',
+	'建国',
+	'桂兰',
+	'志强',
+	'玉珍',
+	'德明',
+	'春花',
+	'国庆',
+	'丽华',
+	'永福',
+	'红梅',
+	'光荣',
+	'淑芬',
+	'文斌'
+];
 
 export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 	if (db.select({ n: count() }).from(community).get()!.n > 0) return false;
@@ -19,11 +46,13 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 		const communityId = tx.insert(community).values({ name: '湖畔社区' }).returning().get().id;
 		const estateId = tx.insert(estate).values({ communityId, name: '富春小区' }).returning().get().id;
 		const gridId = tx.insert(grid).values({ communityId, name: '第一网格' }).returning().get().id;
-		tx.insert(department).values([
-			{ communityId, name: '县交警大队' },
-			{ communityId, name: '县住建局' },
-			{ communityId, name: '供电所' }
-		]).run();
+		tx.insert(department)
+			.values([
+				{ communityId, name: '县交警大队' },
+				{ communityId, name: '县住建局' },
+				{ communityId, name: '供电所' }
+			])
+			.run();
 		const residentIds: number[] = [];
 		let groupId = 0;
 		for (let b = 1; b <= 7; b++) {
@@ -35,7 +64,11 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 			for (let h = 0; h < 6; h++) {
 				const n = (b - 1) * 6 + h;
 				if (n % 5 === 0) {
-					groupId = tx.insert(householdGroup).values({ communityId, name: `第${n / 5 + 1}联户` }).returning().get().id;
+					groupId = tx
+						.insert(householdGroup)
+						.values({ communityId, name: `第${n / 5 + 1}联户` })
+						.returning()
+						.get().id;
 				}
 				const unit = `${Math.floor(h / 2) + 1}单元${(h % 2) + 1}0${(h % 3) + 1}`;
 				const householdId = tx
@@ -47,7 +80,12 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 				residentIds.push(
 					tx
 						.insert(resident)
-						.values({ householdId, name, phone: `1390870${String(1000 + n).padStart(4, '0')}`, birthYear: 1945 + ((n * 13) % 55) })
+						.values({
+							householdId,
+							name,
+							phone: `1390870${String(1000 + n).padStart(4, '0')}`,
+							birthYear: 1945 + ((n * 13) % 55)
+						})
 						.returning()
 						.get().id
 				);
@@ -59,7 +97,13 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 	const { communityId } = ids;
 	const building1 = db.select().from(building).limit(1).get()!.id;
 	const firstDepartment = db.select().from(department).limit(1).get()!.id;
-	const staff: Array<[string, string, Array<[typeof roleAssignment.$inferInsert.role, typeof roleAssignment.$inferInsert.scopeType, number]>]> = [
+	const staff: Array<
+		[
+			string,
+			string,
+			Array<[typeof roleAssignment.$inferInsert.role, typeof roleAssignment.$inferInsert.scopeType, number]>
+		]
+	> = [
 		['admin', '社区管理员 周敏', [['admin', 'community', communityId]]],
 		['facilitator', '主持人 李春华', [['facilitator', 'community', communityId]]],
 		['committee', '两委委员 陈国强', [['committee', 'community', communityId]]],
@@ -69,13 +113,16 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 	];
 	for (const [username, displayName, roles] of staff) {
 		const userId = await createStaffUser(db, { communityId, username, password: DEMO_PASSWORD, displayName });
-		for (const [role, scopeType, scopeId] of roles) db.insert(roleAssignment).values({ userId, role, scopeType, scopeId }).run();
+		for (const [role, scopeType, scopeId] of roles)
+			db.insert(roleAssignment).values({ userId, role, scopeType, scopeId }).run();
 	}
 	// Two residents' invitation links, printed once so a newcomer can try the phone view at once.
 	for (const residentId of ids.residentIds.slice(0, 2)) {
 		const { token } = issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });
 		console.log(`demo resident #${residentId}: /join/${token}`);
 	}
-	console.log(`demo community seeded; staff log in as admin, facilitator, committee, building1, officer or liaison with password "${DEMO_PASSWORD}"`);
+	console.log(
+		`demo community seeded; staff log in as admin, facilitator, committee, building1, officer or liaison with password "${DEMO_PASSWORD}"`
+	);
 	return true;
 }

@@ -5,7 +5,7 @@
  * never FORBIDDEN, so a guessed id reveals nothing. Strings arrive trimmed and length-checked by
  * the form schemas; only what needs the database is checked here.
  */
-import { and, count, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
 import { authorize, communityScope, type Actor } from '../authz';
 import {
@@ -29,14 +29,13 @@ export function rosterManager(actor: Actor | null): Actor {
 	return authorize(actor, 'roster.manage', communityScope(actor.communityId));
 }
 
-function rosterViewer(actor: Actor | null): Actor {
-	if (!actor) throw new DomainError('UNAUTHENTICATED');
-	return authorize(actor, 'roster.view', communityScope(actor.communityId));
-}
-
 function sqliteCode(e: unknown): string | undefined {
 	// Drizzle wraps driver errors in DrizzleQueryError; the SqliteError is its cause.
-	for (let x = e, depth = 0; x && typeof x === 'object' && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+	for (
+		let x = e, depth = 0;
+		x && typeof x === 'object' && depth < 5;
+		x = (x as { cause?: unknown }).cause, depth++
+	) {
 		const code = (x as { code?: unknown }).code;
 		if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
 	}
@@ -63,14 +62,18 @@ function guarded<T>(run: () => T): T {
 export const byName = new Intl.Collator('zh-CN', { numeric: true }).compare;
 
 /** The tables that hang directly off a community and have a name. */
-const NAMED = { estate, grid, householdGroup, department, building } as const;
-type NamedKind = keyof typeof NAMED;
+export const NAMED = { estate, grid, householdGroup, department, building } as const;
+export type NamedKind = keyof typeof NAMED;
 
 /** Throws NOT_FOUND unless the row exists in this community. `null` ids pass (an optional link). */
 export function requireInCommunity(db: Db, kind: NamedKind, id: number | null, communityId: number) {
 	if (id === null) return;
 	const t = NAMED[kind] as typeof estate; // all share (id, communityId, name)
-	const row = db.select({ id: t.id }).from(t).where(and(eq(t.id, id), eq(t.communityId, communityId))).get();
+	const row = db
+		.select({ id: t.id })
+		.from(t)
+		.where(and(eq(t.id, id), eq(t.communityId, communityId)))
+		.get();
 	if (!row) throw new DomainError('NOT_FOUND', { [kind]: id });
 }
 
@@ -103,7 +106,9 @@ function remove(db: Db, actor: Actor | null, kind: NamedKind, id: number) {
 
 export function createEstate(db: Db, actor: Actor | null, input: { name: string }): number {
 	const { communityId } = rosterManager(actor);
-	return guarded(() => db.insert(estate).values({ communityId, name: input.name }).returning({ id: estate.id }).get().id);
+	return guarded(
+		() => db.insert(estate).values({ communityId, name: input.name }).returning({ id: estate.id }).get().id
+	);
 }
 export const renameEstate = (db: Db, actor: Actor | null, input: { estateId: number; name: string }) =>
 	rename(db, actor, 'estate', input.estateId, input.name);
@@ -111,11 +116,20 @@ export const deleteEstate = (db: Db, actor: Actor | null, input: { estateId: num
 	remove(db, actor, 'estate', input.estateId);
 
 /** A grid; a micro-grid names its parent grid. */
-export function createGrid(db: Db, actor: Actor | null, input: { name: string; parentGridId: number | null }): number {
+export function createGrid(
+	db: Db,
+	actor: Actor | null,
+	input: { name: string; parentGridId: number | null }
+): number {
 	const { communityId } = rosterManager(actor);
 	requireInCommunity(db, 'grid', input.parentGridId, communityId);
 	return guarded(
-		() => db.insert(grid).values({ communityId, name: input.name, parentGridId: input.parentGridId }).returning({ id: grid.id }).get().id
+		() =>
+			db
+				.insert(grid)
+				.values({ communityId, name: input.name, parentGridId: input.parentGridId })
+				.returning({ id: grid.id })
+				.get().id
 	);
 }
 export const renameGrid = (db: Db, actor: Actor | null, input: { gridId: number; name: string }) =>
@@ -131,7 +145,13 @@ export function deleteGrid(db: Db, actor: Actor | null, input: { gridId: number 
 }
 
 /** SQLite's unique index treats a NULL estate as distinct, so buildings without one are checked here. */
-function assertBuildingNameFree(db: Db, communityId: number, estateId: number | null, name: string, except = 0) {
+function assertBuildingNameFree(
+	db: Db,
+	communityId: number,
+	estateId: number | null,
+	name: string,
+	except = 0
+) {
 	const sameEstate = estateId === null ? isNull(building.estateId) : eq(building.estateId, estateId);
 	const clash = db
 		.select({ id: building.id })
@@ -150,12 +170,23 @@ export function createBuilding(
 	requireInCommunity(db, 'estate', input.estateId, communityId);
 	requireInCommunity(db, 'grid', input.gridId, communityId);
 	assertBuildingNameFree(db, communityId, input.estateId, input.name);
-	return guarded(() => db.insert(building).values({ communityId, ...input }).returning({ id: building.id }).get().id);
+	return guarded(
+		() =>
+			db
+				.insert(building)
+				.values({ communityId, ...input })
+				.returning({ id: building.id })
+				.get().id
+	);
 }
 
 export function renameBuilding(db: Db, actor: Actor | null, input: { buildingId: number; name: string }) {
 	const { communityId } = rosterManager(actor);
-	const b = db.select().from(building).where(and(eq(building.id, input.buildingId), eq(building.communityId, communityId))).get();
+	const b = db
+		.select()
+		.from(building)
+		.where(and(eq(building.id, input.buildingId), eq(building.communityId, communityId)))
+		.get();
 	if (!b) throw new DomainError('NOT_FOUND', { building: input.buildingId });
 	assertBuildingNameFree(db, communityId, b.estateId, input.name, b.id);
 	guarded(() => db.update(building).set({ name: input.name }).where(eq(building.id, b.id)).run());
@@ -209,7 +240,9 @@ export function updateHousehold(
 	requireHousehold(db, input.householdId, communityId);
 	requireInCommunity(db, 'householdGroup', input.householdGroupId, communityId);
 	const { unit, householdGroupId } = input;
-	guarded(() => db.update(household).set({ unit, householdGroupId }).where(eq(household.id, input.householdId)).run());
+	guarded(() =>
+		db.update(household).set({ unit, householdGroupId }).where(eq(household.id, input.householdId)).run()
+	);
 }
 
 /** A household is deleted only once its residents are gone (IN_USE otherwise). */
@@ -221,7 +254,11 @@ export function deleteHousehold(db: Db, actor: Actor | null, input: { householdI
 
 type ResidentFields = { name: string; phone: string | null; birthYear: number | null };
 
-export function createResident(db: Db, actor: Actor | null, input: { householdId: number } & ResidentFields): number {
+export function createResident(
+	db: Db,
+	actor: Actor | null,
+	input: { householdId: number } & ResidentFields
+): number {
 	const { communityId } = rosterManager(actor);
 	requireHousehold(db, input.householdId, communityId);
 	return guarded(() => db.insert(resident).values(input).returning({ id: resident.id }).get().id);
@@ -231,7 +268,9 @@ export function updateResident(db: Db, actor: Actor | null, input: { residentId:
 	const { communityId } = rosterManager(actor);
 	requireResident(db, input.residentId, communityId);
 	const { name, phone, birthYear } = input;
-	guarded(() => db.update(resident).set({ name, phone, birthYear }).where(eq(resident.id, input.residentId)).run());
+	guarded(() =>
+		db.update(resident).set({ name, phone, birthYear }).where(eq(resident.id, input.residentId)).run()
+	);
 }
 
 /**
@@ -242,11 +281,17 @@ export function deleteResident(db: Db, actor: Actor | null, input: { residentId:
 	const { communityId } = rosterManager(actor);
 	const { id } = requireResident(db, input.residentId, communityId);
 	const account = db.select({ id: user.id }).from(user).where(eq(user.residentId, id)).get();
-	const heads = db.select({ id: householdGroup.id }).from(householdGroup).where(eq(householdGroup.headResidentId, id)).get();
+	const heads = db
+		.select({ id: householdGroup.id })
+		.from(householdGroup)
+		.where(eq(householdGroup.headResidentId, id))
+		.get();
 	if (account || heads) throw new DomainError('IN_USE', { resident: id });
 	guarded(() =>
 		db.transaction((tx) => {
-			tx.delete(invitation).where(and(eq(invitation.residentId, id), isNull(invitation.usedAt))).run();
+			tx.delete(invitation)
+				.where(and(eq(invitation.residentId, id), isNull(invitation.usedAt)))
+				.run();
 			tx.delete(resident).where(eq(resident.id, id)).run();
 		})
 	);
@@ -265,7 +310,14 @@ export function createHouseholdGroup(
 ): number {
 	const { communityId } = rosterManager(actor);
 	requireHeadInCommunity(db, input.headResidentId, communityId);
-	return guarded(() => db.insert(householdGroup).values({ communityId, ...input }).returning({ id: householdGroup.id }).get().id);
+	return guarded(
+		() =>
+			db
+				.insert(householdGroup)
+				.values({ communityId, ...input })
+				.returning({ id: householdGroup.id })
+				.get().id
+	);
 }
 
 export function updateHouseholdGroup(
@@ -277,7 +329,13 @@ export function updateHouseholdGroup(
 	requireInCommunity(db, 'householdGroup', input.householdGroupId, communityId);
 	requireHeadInCommunity(db, input.headResidentId, communityId);
 	const { name, headResidentId } = input;
-	guarded(() => db.update(householdGroup).set({ name, headResidentId }).where(eq(householdGroup.id, input.householdGroupId)).run());
+	guarded(() =>
+		db
+			.update(householdGroup)
+			.set({ name, headResidentId })
+			.where(eq(householdGroup.id, input.householdGroupId))
+			.run()
+	);
 }
 
 /** IN_USE while households still belong to the group or someone holds a role for it. */
@@ -286,131 +344,16 @@ export const deleteHouseholdGroup = (db: Db, actor: Actor | null, input: { house
 
 export function createDepartment(db: Db, actor: Actor | null, input: { name: string }): number {
 	const { communityId } = rosterManager(actor);
-	return guarded(() => db.insert(department).values({ communityId, name: input.name }).returning({ id: department.id }).get().id);
+	return guarded(
+		() =>
+			db.insert(department).values({ communityId, name: input.name }).returning({ id: department.id }).get()
+				.id
+	);
 }
-export const renameDepartment = (db: Db, actor: Actor | null, input: { departmentId: number; name: string }) =>
-	rename(db, actor, 'department', input.departmentId, input.name);
+export const renameDepartment = (
+	db: Db,
+	actor: Actor | null,
+	input: { departmentId: number; name: string }
+) => rename(db, actor, 'department', input.departmentId, input.name);
 export const deleteDepartment = (db: Db, actor: Actor | null, input: { departmentId: number }) =>
 	remove(db, actor, 'department', input.departmentId);
-
-// ── reads ───────────────────────────────────────────────────────────────────────────────────
-
-export function countRoster(db: Db, actor: Actor | null) {
-	const c = rosterViewer(actor).communityId;
-	const n = (q: { get(): { n: number } | undefined }) => q.get()?.n ?? 0;
-	const inCommunity = (t: typeof estate) => n(db.select({ n: count() }).from(t).where(eq(t.communityId, c)));
-	const households = db.select({ n: count() }).from(household).innerJoin(building, eq(household.buildingId, building.id));
-	const residents = db
-		.select({ n: count() })
-		.from(resident)
-		.innerJoin(household, eq(resident.householdId, household.id))
-		.innerJoin(building, eq(household.buildingId, building.id));
-	return {
-		estates: inCommunity(estate),
-		grids: inCommunity(grid as unknown as typeof estate),
-		buildings: inCommunity(building as unknown as typeof estate),
-		households: n(households.where(eq(building.communityId, c))),
-		residents: n(residents.where(eq(building.communityId, c))),
-		householdGroups: inCommunity(householdGroup as unknown as typeof estate),
-		departments: inCommunity(department as unknown as typeof estate),
-		staff: n(db.select({ n: count() }).from(user).where(and(eq(user.communityId, c), isNotNull(user.username))))
-	};
-}
-
-/** Estates, grids and buildings, each with how many things hang below it. */
-export function listPlaces(db: Db, actor: Actor | null) {
-	const c = rosterViewer(actor).communityId;
-	const estates = db
-		.select({ id: estate.id, name: estate.name, buildings: count(building.id) })
-		.from(estate)
-		.leftJoin(building, eq(building.estateId, estate.id))
-		.where(eq(estate.communityId, c))
-		.groupBy(estate.id)
-		.all()
-		.sort((a, b) => byName(a.name, b.name));
-	const grids = db
-		.select({ id: grid.id, name: grid.name, parentGridId: grid.parentGridId, buildings: count(building.id) })
-		.from(grid)
-		.leftJoin(building, eq(building.gridId, grid.id))
-		.where(eq(grid.communityId, c))
-		.groupBy(grid.id)
-		.all()
-		.sort((a, b) => byName(a.name, b.name));
-	const buildings = db
-		.select({
-			id: building.id,
-			name: building.name,
-			estateId: building.estateId,
-			estateName: estate.name,
-			gridId: building.gridId,
-			gridName: grid.name,
-			households: sql<number>`(select count(*) from ${household} where ${household.buildingId} = ${building.id})`
-		})
-		.from(building)
-		.leftJoin(estate, eq(building.estateId, estate.id))
-		.leftJoin(grid, eq(building.gridId, grid.id))
-		.where(eq(building.communityId, c))
-		.all()
-		.sort((a, b) => byName(a.estateName ?? '', b.estateName ?? '') || byName(a.name, b.name));
-	return { estates, grids, buildings };
-}
-
-/** The households of one building with their residents, in door order. */
-export function listHouseholds(db: Db, actor: Actor | null, input: { buildingId: number }) {
-	const c = rosterViewer(actor).communityId;
-	requireInCommunity(db, 'building', input.buildingId, c);
-	const households = db
-		.select({ id: household.id, unit: household.unit, householdGroupId: household.householdGroupId })
-		.from(household)
-		.where(eq(household.buildingId, input.buildingId))
-		.all()
-		.sort((a, b) => byName(a.unit, b.unit));
-	const ids = households.map((h) => h.id);
-	const residents = ids.length
-		? db
-				.select({ id: resident.id, householdId: resident.householdId, name: resident.name, phone: resident.phone, birthYear: resident.birthYear })
-				.from(resident)
-				.where(inArray(resident.householdId, ids))
-				.orderBy(resident.id)
-				.all()
-		: [];
-	return households.map((h) => ({ ...h, residents: residents.filter((r) => r.householdId === h.id) }));
-}
-
-/** Household groups with their head and member households (and those households' residents). */
-export function listHouseholdGroups(db: Db, actor: Actor | null) {
-	const c = rosterViewer(actor).communityId;
-	const groups = db
-		.select({ id: householdGroup.id, name: householdGroup.name, headResidentId: householdGroup.headResidentId, headName: resident.name })
-		.from(householdGroup)
-		.leftJoin(resident, eq(householdGroup.headResidentId, resident.id))
-		.where(eq(householdGroup.communityId, c))
-		.all()
-		.sort((a, b) => byName(a.name, b.name));
-	const members = db
-		.select({ householdId: household.id, groupId: household.householdGroupId, unit: household.unit, buildingName: building.name, residentId: resident.id, residentName: resident.name })
-		.from(household)
-		.innerJoin(building, eq(household.buildingId, building.id))
-		.leftJoin(resident, eq(resident.householdId, household.id))
-		.where(and(eq(building.communityId, c), isNotNull(household.householdGroupId)))
-		.all()
-		.sort((a, b) => byName(a.buildingName, b.buildingName) || byName(a.unit, b.unit));
-	return groups.map((g) => {
-		const mine = members.filter((x) => x.groupId === g.id);
-		const households = [...new Map(mine.map((x) => [x.householdId, { id: x.householdId, label: `${x.buildingName} ${x.unit}` }])).values()];
-		const residents = mine.flatMap((x) => (x.residentId === null ? [] : [{ id: x.residentId, name: x.residentName!, household: `${x.buildingName} ${x.unit}` }]));
-		return { ...g, households, residents };
-	});
-}
-
-/** Id and name of the community's household groups and departments, for choosers. */
-export function listNames(db: Db, actor: Actor | null, kind: 'householdGroup' | 'department') {
-	const c = rosterViewer(actor).communityId;
-	const t = NAMED[kind] as typeof estate;
-	return db
-		.select({ id: t.id, name: t.name })
-		.from(t)
-		.where(eq(t.communityId, c))
-		.all()
-		.sort((a, b) => byName(a.name, b.name));
-}

@@ -23,6 +23,7 @@ export async function answer<T>(ack: unknown, run: () => T | Promise<T>): Promis
 /** Parses a payload against a strict schema (unknown keys rejected) or throws INVALID_INPUT. */
 export function parsePayload<S extends v.GenericSchema>(schema: S, payload: unknown): v.InferOutput<S> {
 	const result = v.safeParse(schema, payload);
-	if (!result.success) throw new DomainError('INVALID_INPUT', { issues: result.issues.map((i) => i.message) });
+	if (!result.success)
+		throw new DomainError('INVALID_INPUT', { issues: result.issues.map((i) => i.message) });
 	return result.output;
 }

@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import { ConnectError, CloseCode, SOCKET_PATH, YJS_PATH_PREFIX } from '$lib/realtime/protocol';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/protocol';
 import type { Db } from '../db';
@@ -18,6 +18,9 @@ import { sessionRoom, userRoom } from './rooms';
 
 export type SocketData = Authenticated;
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What every handler factory receives (CONVENTIONS: handlers are factories over their dependencies). */
+export type HandlerDeps = { io: Io; socket: AppSocket; db: Db };
 
 let io: Io | undefined;
 
@@ -58,7 +61,8 @@ export function attachRealtime(
 	});
 
 	function upgradeYjs(req: IncomingMessage, socket: Duplex, head: Buffer) {
-		if (!originAllowed(req, publicOrigin)) return yjs.refuseUpgrade(req, socket, head, CloseCode.Forbidden, 'BAD_ORIGIN');
+		if (!originAllowed(req, publicOrigin))
+			return yjs.refuseUpgrade(req, socket, head, CloseCode.Forbidden, 'BAD_ORIGIN');
 		const auth = authenticateRequest(db, req);
 		if (!auth) return yjs.refuseUpgrade(req, socket, head, CloseCode.Unauthenticated, 'UNAUTHENTICATED');
 		let docName: string;

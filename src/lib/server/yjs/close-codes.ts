@@ -1,6 +1,8 @@
+import { CloseCode } from '../../realtime/protocol';
+
 /**
- * WebSocket close codes the Yjs endpoint sends. The browser needs these too: they belong in
- * src/lib/realtime/ once that module exists (the 44xx pair follows hocuspocus's CloseEvents).
+ * Close codes the Yjs endpoint sends on its own. The standard ones are what y-websocket and browsers
+ * expect; the application code comes from the shared table the browser also imports.
  */
 export const YjsCloseCode = {
 	/** Server shutting down; the provider reconnects. */
@@ -12,7 +14,5 @@ export const YjsCloseCode = {
 	/** The document could not be loaded or stored. */
 	internalError: 1011,
 	/** A binary message that does not decode as the y-websocket protocol. */
-	malformedMessage: 4400,
-	unauthenticated: 4401,
-	forbidden: 4403
+	malformedMessage: CloseCode.BadMessage
 } as const;

@@ -1,0 +1,23 @@
+import { error, redirect } from '@sveltejs/kit';
+import { can, communityScope } from '$lib/server/authz';
+import { useDb } from '$lib/server/db';
+import { listInvitationBuildings } from '$lib/server/domain/access';
+import { errorMessage } from '$lib/i18n';
+import type { LayoutServerLoad } from './$types';
+
+/**
+ * The roster pages are for community admins. Building heads and information officers may print
+ * invitation cards for their own building, so /admin/invitations lets them through and checks each
+ * building itself; everyone else gets 403. Form actions do not run this load: every domain call
+ * authorizes on its own.
+ */
+export const load: LayoutServerLoad = ({ locals, route }) => {
+	const actor = locals.actor;
+	if (!actor) redirect(303, '/login');
+	const manage = can(actor, 'roster.manage', communityScope(actor.communityId));
+	if (manage) return { manage };
+	const issuer = listInvitationBuildings(useDb(), actor).length > 0;
+	if (issuer && route.id?.startsWith('/admin/invitations')) return { manage };
+	if (issuer && route.id === '/admin') redirect(303, '/admin/invitations');
+	error(403, { message: errorMessage('FORBIDDEN'), code: 'FORBIDDEN' });
+};

@@ -1,0 +1,9 @@
+import { useDb } from '$lib/server/db';
+import { countRoster } from '$lib/server/domain/roster-queries';
+import { orError } from './forms.server';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, parent }) => {
+	await parent(); // the layout's guard runs first
+	return { counts: orError(() => countRoster(useDb(), locals.actor)) };
+};

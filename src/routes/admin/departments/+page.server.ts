@@ -1,0 +1,18 @@
+import * as v from 'valibot';
+import { useDb } from '$lib/server/db';
+import * as roster from '$lib/server/domain/roster';
+import { listNames } from '$lib/server/domain/roster-queries';
+import { act, id, orError, text64 } from '../forms.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, parent }) => {
+	await parent();
+	return { departments: orError(() => listNames(useDb(), locals.actor, 'department')) };
+};
+
+export const actions: Actions = {
+	createDepartment: (e) => act(e, v.object({ name: text64 }), roster.createDepartment, 'created'),
+	renameDepartment: (e) =>
+		act(e, v.object({ departmentId: id, name: text64 }), roster.renameDepartment, 'saved'),
+	deleteDepartment: (e) => act(e, v.object({ departmentId: id }), roster.deleteDepartment, 'deleted')
+};

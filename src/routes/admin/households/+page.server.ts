@@ -1,0 +1,49 @@
+import * as v from 'valibot';
+import { useDb } from '$lib/server/db';
+import * as roster from '$lib/server/domain/roster';
+import { listHouseholds, listNames, listPlaces } from '$lib/server/domain/roster-queries';
+import { act, birthYear, id, optionalId, orError, phone, text64 } from '../forms.server';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, parent, url }) => {
+	await parent();
+	const db = useDb();
+	return orError(() => {
+		const { buildings } = listPlaces(db, locals.actor);
+		const groups = listNames(db, locals.actor, 'householdGroup');
+		const wanted = Number(url.searchParams.get('building'));
+		const selected = buildings.find((b) => b.id === wanted) ?? buildings[0];
+		return {
+			buildings: buildings.map((b) => ({
+				id: b.id,
+				label: [b.estateName, b.name].filter(Boolean).join(' ')
+			})),
+			groups,
+			selected: selected?.id ?? null,
+			households: selected ? listHouseholds(db, locals.actor, { buildingId: selected.id }) : []
+		};
+	});
+};
+
+const resident = { name: text64, phone, birthYear };
+
+export const actions: Actions = {
+	createHousehold: (e) =>
+		act(
+			e,
+			v.object({ buildingId: id, unit: text64, householdGroupId: optionalId }),
+			roster.createHousehold,
+			'created'
+		),
+	updateHousehold: (e) =>
+		act(
+			e,
+			v.object({ householdId: id, unit: text64, householdGroupId: optionalId }),
+			roster.updateHousehold,
+			'saved'
+		),
+	deleteHousehold: (e) => act(e, v.object({ householdId: id }), roster.deleteHousehold, 'deleted'),
+	createResident: (e) => act(e, v.object({ householdId: id, ...resident }), roster.createResident, 'created'),
+	updateResident: (e) => act(e, v.object({ residentId: id, ...resident }), roster.updateResident, 'saved'),
+	deleteResident: (e) => act(e, v.object({ residentId: id }), roster.deleteResident, 'deleted')
+};

@@ -1,0 +1,30 @@
+import { fail } from '@sveltejs/kit';
+import { useDb } from '$lib/server/db';
+import { rosterManager } from '$lib/server/domain/roster';
+import { importRosterCsv } from '$lib/server/domain/roster-import';
+import { runAction } from '$lib/server/forms';
+import { failed } from '../forms.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/** A county-sized roster is well under this; anything bigger is the wrong file. */
+const MAX_BYTES = 5 * 1024 * 1024;
+
+export const load: PageServerLoad = async ({ parent }) => {
+	await parent();
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals }) => {
+		const file = (await request.formData()).get('file');
+		if (!(file instanceof File) || file.size === 0)
+			return fail(400, { code: 'INVALID_INPUT', field: 'file' });
+		if (file.size > MAX_BYTES) return fail(400, { code: 'INVALID_INPUT', field: 'fileSize' });
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		const result = await runAction(() => {
+			const actor = rosterManager(locals.actor);
+			return importRosterCsv(useDb(), actor.communityId, bytes);
+		});
+		if (failed(result)) return result;
+		return { summary: result, fileName: file.name };
+	}
+};
