@@ -49,6 +49,7 @@ export const actions: Actions = {
 				residentId: c.residentId,
 				name: c.name,
 				unit: c.unit,
+				url: joinUrl(url.origin, c.token),
 				// Our own generated markup, rendered with {@html}: no user text goes into it.
 				svg: await QRCode.toString(joinUrl(url.origin, c.token), {
 					type: 'svg',
