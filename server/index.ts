@@ -19,16 +19,18 @@ export async function createServer(
 	// are the edge, so we tell it the protocol this socket really speaks; clients cannot forge it.
 	const trustSocketProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (trustSocketProtocol) process.env.PROTOCOL_HEADER = SOCKET_PROTOCOL_HEADER;
-	// Importing the handler runs the app's init hook (migrations, demo seed, realtime attach).
-	// @ts-expect-error: built by SvelteKit's adapter-node, with no type declarations.
-	const { handler } = (await import('../handler.js')) as {
-		handler: (req: unknown, res: unknown, next?: () => void) => void;
-	};
+	// Our request listener goes on first: Socket.IO, attached by the app's init hook below, wraps the
+	// listeners already there so that /socket.io requests never reach SvelteKit as well.
+	const app: { handler?: (req: unknown, res: unknown) => void } = {};
 	httpServer.on('request', (req, res) => {
 		if (trustSocketProtocol)
 			req.headers[SOCKET_PROTOCOL_HEADER] = 'encrypted' in req.socket ? 'https' : 'http';
-		handler(req, res);
+		app.handler!(req, res);
 	});
+	// Importing the handler runs the app's init hook (migrations, demo seed, realtime attach).
+	// handler.js is built by SvelteKit's adapter-node and has no type declarations.
+	const built = '../handler.js';
+	app.handler = ((await import(built)) as { handler: (req: unknown, res: unknown) => void }).handler;
 	await new Promise<void>((resolve) =>
 		httpServer.listen(config.port ?? 3000, config.host ?? '0.0.0.0', resolve)
 	);
