@@ -35,6 +35,8 @@ export type Actor = {
 	userId: number;
 	communityId: number;
 	displayName: string;
+	/** The resident this account belongs to, if any (residents log in by invitation). */
+	residentId: number | null;
 	/** Where the user lives, if they are a resident on the roster. */
 	home: Scope | null;
 	roles: RoleGrant[];
@@ -65,7 +67,23 @@ const PERMISSIONS = {
 		'infoOfficer',
 		'groupHead'
 	],
-	'document.write': ['admin', 'facilitator', 'committee', 'buildingHead']
+	'document.write': ['admin', 'facilitator', 'committee', 'buildingHead'],
+	'proposal.file': ['resident'],
+	'proposal.fileOnBehalf': ['admin', 'infoOfficer', 'groupHead', 'buildingHead'],
+	'proposal.second': ['resident'],
+	'proposal.manage': ['admin', 'facilitator', 'committee'],
+	'meeting.view': [
+		'resident',
+		'admin',
+		'facilitator',
+		'committee',
+		'buildingHead',
+		'infoOfficer',
+		'groupHead'
+	],
+	'meeting.attend': ['resident'],
+	'meeting.manage': ['admin', 'facilitator', 'buildingHead'],
+	'agenda.edit': ['admin', 'facilitator', 'committee', 'buildingHead']
 } as const satisfies Record<string, readonly Who[]>;
 export type Action = keyof typeof PERMISSIONS;
 export const ACTIONS = Object.keys(PERMISSIONS) as Action[];
@@ -185,11 +203,48 @@ export function loadActor(
 			.get();
 		if (r) home = householdScope(db, r.householdId);
 	}
-	return { userId: u.id, communityId: u.communityId, displayName: u.displayName, home, roles };
+	return {
+		userId: u.id,
+		communityId: u.communityId,
+		displayName: u.displayName,
+		residentId: u.residentId,
+		home,
+		roles
+	};
 }
 
 export function estateScope(db: Db, estateId: number): Scope {
 	const e = db.select().from(estate).where(eq(estate.id, estateId)).get();
 	if (!e) throw new DomainError('NOT_FOUND', { estateId });
 	return { level: 'estate', communityId: e.communityId, estateId: e.id };
+}
+
+export function gridScope(db: Db, gridId: number): Scope {
+	const g = db.select().from(grid).where(eq(grid.id, gridId)).get();
+	if (!g) throw new DomainError('NOT_FOUND', { gridId });
+	return { level: 'grid', communityId: g.communityId, gridIds: gridChain(db, g.id) };
+}
+
+/** The scope of a place named by type and id, as meetings and proposals store it. */
+export function placeScope(db: Db, type: 'community' | 'estate' | 'grid' | 'building', id: number): Scope {
+	switch (type) {
+		case 'community':
+			return communityScope(id);
+		case 'estate':
+			return estateScope(db, id);
+		case 'grid':
+			return gridScope(db, id);
+		case 'building':
+			return buildingScope(db, id);
+	}
+}
+
+/**
+ * Any account of the community (resident or staff of any scope): for what the whole community may see,
+ * such as the list of proposals. Throws UNAUTHENTICATED or NOT_FOUND (other communities' ids are not revealed).
+ */
+export function requireMember(actor: Actor | null, communityId: number): Actor {
+	if (!actor) throw new DomainError('UNAUTHENTICATED');
+	if (actor.communityId !== communityId) throw new DomainError('NOT_FOUND');
+	return actor;
 }

@@ -229,3 +229,139 @@ export const yjsUpdate = sqliteTable(
 	},
 	(t) => [index('yjs_update_doc_idx').on(t.docName, t.id)]
 );
+
+export const PROPOSAL_CATEGORIES = [
+	'parking',
+	'sanitation',
+	'safety',
+	'facilities',
+	'neighbours',
+	'other'
+] as const;
+export const PROPOSAL_STATUSES = ['open', 'onAgenda', 'resolved', 'declined', 'merged'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/**
+ * A proposal (提议/诉求) raised by a resident, about a building or the whole estate. When an information
+ * officer or group head files it for a resident without a phone, `filedByUserId` is theirs.
+ */
+export const proposal = sqliteTable(
+	'proposal',
+	{
+		id: integer('id').primaryKey(),
+		communityId: integer('community_id')
+			.notNull()
+			.references(() => community.id),
+		estateId: integer('estate_id').references(() => estate.id),
+		buildingId: integer('building_id').references(() => building.id),
+		title: text('title').notNull(),
+		description: text('description').notNull(),
+		category: text('category', { enum: PROPOSAL_CATEGORIES }).notNull(),
+		status: text('status', { enum: PROPOSAL_STATUSES }).notNull().default('open'),
+		proposerResidentId: integer('proposer_resident_id')
+			.notNull()
+			.references(() => resident.id),
+		filedByUserId: integer('filed_by_user_id')
+			.notNull()
+			.references(() => user.id),
+		declineReason: text('decline_reason'),
+		mergedIntoId: integer('merged_into_id'),
+		secondCount: integer('second_count').notNull().default(0),
+		createdAt: createdAt(),
+		updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [index('proposal_community_status_idx').on(t.communityId, t.status)]
+);
+
+/** A second (附议): one per resident per proposal. */
+export const proposalSecond = sqliteTable(
+	'proposal_second',
+	{
+		proposalId: integer('proposal_id')
+			.notNull()
+			.references(() => proposal.id),
+		residentId: integer('resident_id')
+			.notNull()
+			.references(() => resident.id),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('proposal_second_uq').on(t.proposalId, t.residentId)]
+);
+
+export const MEETING_SCOPES = ['building', 'estate', 'grid', 'community'] as const;
+export const VOTING_UNITS = ['household', 'resident'] as const;
+export type VotingUnit = (typeof VOTING_UNITS)[number];
+
+/**
+ * A council session (议事会). The agenda itself is the Yjs document `meeting:<id>:agenda`; the row keeps
+ * what the server decides: state, current item and the item timer (the server's clock is the authority).
+ */
+export const meeting = sqliteTable('meeting', {
+	id: integer('id').primaryKey(),
+	communityId: integer('community_id')
+		.notNull()
+		.references(() => community.id),
+	title: text('title').notNull(),
+	scopeType: text('scope_type', { enum: MEETING_SCOPES }).notNull(),
+	scopeId: integer('scope_id').notNull(),
+	startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+	place: text('place').notNull(),
+	votingUnit: text('voting_unit', { enum: VOTING_UNITS }).notNull(),
+	status: text('status', { enum: ['draft', 'live', 'closed'] })
+		.notNull()
+		.default('draft'),
+	/** The projector page needs no login when the meeting is public. */
+	isPublic: integer('is_public', { mode: 'boolean' }).notNull().default(true),
+	/** Short code for the join link and QR code (`/j/<code>`). */
+	joinCode: text('join_code').notNull().unique(),
+	currentItemId: text('current_item_id'),
+	timerItemId: text('timer_item_id'),
+	timerStartedAt: integer('timer_started_at', { mode: 'timestamp_ms' }),
+	timerElapsedMs: integer('timer_elapsed_ms').notNull().default(0),
+	createdByUserId: integer('created_by_user_id')
+		.notNull()
+		.references(() => user.id),
+	openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
+	closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+	createdAt: createdAt()
+});
+
+/** 签到: one row per resident per meeting; marking absent keeps the row with present = false. */
+export const attendance = sqliteTable(
+	'attendance',
+	{
+		id: integer('id').primaryKey(),
+		meetingId: integer('meeting_id')
+			.notNull()
+			.references(() => meeting.id),
+		residentId: integer('resident_id')
+			.notNull()
+			.references(() => resident.id),
+		householdId: integer('household_id')
+			.notNull()
+			.references(() => household.id),
+		present: integer('present', { mode: 'boolean' }).notNull(),
+		channel: text('channel', { enum: ['phone', 'marked'] }).notNull(),
+		markedByUserId: integer('marked_by_user_id').references(() => user.id),
+		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [uniqueIndex('attendance_uq').on(t.meetingId, t.residentId)]
+);
+
+/** 举手: a hand raised to speak, in order. */
+export const speakerRequest = sqliteTable(
+	'speaker_request',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		meetingId: integer('meeting_id')
+			.notNull()
+			.references(() => meeting.id),
+		residentId: integer('resident_id')
+			.notNull()
+			.references(() => resident.id),
+		status: text('status', { enum: ['waiting', 'speaking', 'done', 'withdrawn'] }).notNull(),
+		raisedAt: integer('raised_at', { mode: 'timestamp_ms' }).notNull(),
+		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [index('speaker_request_meeting_idx').on(t.meetingId, t.status)]
+);

@@ -1,31 +1,46 @@
 /**
- * Co-edited documents (Yjs) by name, and who may read or write each. The name says what the
- * document belongs to; its scope decides access through the one authorization helper.
- *   building:<id>:notes   a building's shared notice draft (楼栋公告), written by its 楼栋长 and staff
- * Meetings' agendas and the village rules join this list with their issues.
+ * Co-edited documents (Yjs) by name, and who may read or write each. The name says what the document
+ * belongs to; access comes from the one authorization helper.
+ *   building:<id>:notes    a building's shared notice draft (楼栋公告): its 楼栋长 and staff write, residents read
+ *   meeting:<id>:agenda    a meeting's agenda: facilitators and committee write, the meeting's participants
+ *                          read, and anyone may read a public meeting's agenda (the projector needs no login)
  */
 import type { Db } from '../db';
-import { buildingScope, can, type Actor, type Scope } from '../authz';
+import { buildingScope, can, type Actor } from '../authz';
 import { DomainError } from './errors';
+import { canViewMeeting, getMeeting, meetingScope } from './meetings';
 
 export type DocumentAccess = 'write' | 'read' | 'none';
 
-const PATTERNS: Array<{ re: RegExp; scope: (db: Db, m: RegExpMatchArray) => Scope }> = [
-	{ re: /^building:(\d{1,9}):notes$/, scope: (db, m) => buildingScope(db, Number(m[1])) }
+type Rule = { re: RegExp; access: (db: Db, actor: Actor | null, id: number) => DocumentAccess };
+
+const RULES: Rule[] = [
+	{
+		re: /^building:(\d{1,9}):notes$/,
+		access: (db, actor, id) => {
+			const scope = buildingScope(db, id);
+			return can(actor, 'document.write', scope)
+				? 'write'
+				: can(actor, 'document.read', scope)
+					? 'read'
+					: 'none';
+		}
+	},
+	{
+		re: /^meeting:(\d{1,9}):agenda$/,
+		access: (db, actor, id) => {
+			const m = getMeeting(db, id);
+			if (m.status !== 'closed' && can(actor, 'agenda.edit', meetingScope(db, m))) return 'write';
+			return canViewMeeting(db, actor, m, { projector: true }) ? 'read' : 'none';
+		}
+	}
 ];
 
-/** The scope of a document, or NOT_FOUND for a name that is malformed or points at nothing. */
-export function documentScope(db: Db, docName: string): Scope {
-	for (const { re, scope } of PATTERNS) {
+/** Access to a document, or NOT_FOUND for a name that is malformed or points at nothing. */
+export function documentAccess(db: Db, actor: Actor | null, docName: string): DocumentAccess {
+	for (const { re, access } of RULES) {
 		const m = docName.match(re);
-		if (m) return scope(db, m);
+		if (m) return access(db, actor, Number(m[1]));
 	}
 	throw new DomainError('NOT_FOUND', { docName });
-}
-
-export function documentAccess(db: Db, actor: Actor | null, docName: string): DocumentAccess {
-	const scope = documentScope(db, docName);
-	if (can(actor, 'document.write', scope)) return 'write';
-	if (can(actor, 'document.read', scope)) return 'read';
-	return 'none';
 }

@@ -15,7 +15,12 @@ export const ERROR_CODES = [
 	'INVITATION_REVOKED',
 	'LOGIN_FAILED',
 	'IMPORT_INVALID',
-	'IN_USE'
+	'IN_USE',
+	'MEETING_STATE',
+	'NO_CURRENT_ITEM',
+	'NOT_ELIGIBLE',
+	'ALREADY_SECONDED',
+	'PROPOSAL_STATE'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,0 +1,170 @@
+/**
+ * 签到 and 举手: residents check in from their phones, facilitators mark those without one, and hands
+ * raised to speak form a queue in order. Every change is idempotent, so a retried request after a
+ * reconnect changes nothing twice.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import type { Actor } from '../authz';
+import { attendance, speakerRequest } from '../db/schema';
+import { DomainError } from './errors';
+import { eligibleParticipants } from './eligibility';
+import { meetingFor, type Meeting } from './meetings';
+
+function requireEligible(db: Db, m: Meeting, residentId: number) {
+	const p = eligibleParticipants(db, m, m.startsAt).find((e) => e.residentId === residentId);
+	if (!p) throw new DomainError('NOT_ELIGIBLE');
+	return p;
+}
+
+function requireOpen(m: Meeting) {
+	if (m.status === 'closed') throw new DomainError('MEETING_STATE', { status: m.status });
+}
+
+function upsertAttendance(
+	db: Db,
+	m: Meeting,
+	residentId: number,
+	householdId: number,
+	present: boolean,
+	channel: 'phone' | 'marked',
+	by: number | null,
+	now: number
+) {
+	db.insert(attendance)
+		.values({
+			meetingId: m.id,
+			residentId,
+			householdId,
+			present,
+			channel,
+			markedByUserId: by,
+			updatedAt: new Date(now)
+		})
+		.onConflictDoUpdate({
+			target: [attendance.meetingId, attendance.residentId],
+			set: { present, channel, markedByUserId: by, updatedAt: new Date(now) }
+		})
+		.run();
+}
+
+/** A resident checks in from their own phone (scanning the meeting's QR code). */
+export function checkIn(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
+	requireOpen(m);
+	const residentId = residentIdOf(actor!);
+	if (!residentId) throw new DomainError('NOT_ELIGIBLE');
+	const p = requireEligible(db, m, residentId);
+	upsertAttendance(db, m, residentId, p.householdId, true, 'phone', null, now);
+}
+
+/** The facilitator marks someone present (no phone) or absent again. */
+export function markAttendance(
+	db: Db,
+	actor: Actor | null,
+	meetingId: number,
+	residentId: number,
+	present: boolean,
+	now = Date.now()
+) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	requireOpen(m);
+	const p = requireEligible(db, m, residentId);
+	upsertAttendance(db, m, residentId, p.householdId, present, 'marked', actor!.userId, now);
+}
+
+/** The eligible list with who is present, for the facilitator's one-tap marking. */
+export function attendanceRoster(db: Db, actor: Actor | null, meetingId: number) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	const rows = db.select().from(attendance).where(eq(attendance.meetingId, m.id)).all();
+	const byResident = new Map(rows.map((r) => [r.residentId, r]));
+	return eligibleParticipants(db, m, m.startsAt).map((p) => {
+		const a = byResident.get(p.residentId);
+		return { ...p, present: a?.present ?? false, channel: a?.present ? a.channel : null };
+	});
+}
+
+function residentIdOf(actor: Actor): number | null {
+	return actor.residentId ?? null;
+}
+
+/** Raising a hand twice keeps the first place in the queue. */
+export function raiseHand(db: Db, actor: Actor | null, meetingId: number, now = Date.now()): number {
+	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
+	if (m.status !== 'live') throw new DomainError('MEETING_STATE', { status: m.status });
+	const residentId = residentIdOf(actor!);
+	if (!residentId) throw new DomainError('NOT_ELIGIBLE');
+	requireEligible(db, m, residentId);
+	return db.transaction((tx) => {
+		const open = tx
+			.select({ id: speakerRequest.id })
+			.from(speakerRequest)
+			.where(
+				and(
+					eq(speakerRequest.meetingId, m.id),
+					eq(speakerRequest.residentId, residentId),
+					inArray(speakerRequest.status, ['waiting', 'speaking'])
+				)
+			)
+			.get();
+		if (open) return open.id;
+		return tx
+			.insert(speakerRequest)
+			.values({
+				meetingId: m.id,
+				residentId,
+				status: 'waiting',
+				raisedAt: new Date(now),
+				updatedAt: new Date(now)
+			})
+			.returning({ id: speakerRequest.id })
+			.get().id;
+	});
+}
+
+export function lowerHand(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
+	const residentId = residentIdOf(actor!);
+	if (!residentId) throw new DomainError('NOT_ELIGIBLE');
+	db.update(speakerRequest)
+		.set({ status: 'withdrawn', updatedAt: new Date(now) })
+		.where(
+			and(
+				eq(speakerRequest.meetingId, m.id),
+				eq(speakerRequest.residentId, residentId),
+				eq(speakerRequest.status, 'waiting')
+			)
+		)
+		.run();
+}
+
+/** Gives the floor to a waiting speaker; whoever was speaking is done. `null` just ends the current turn. */
+export function giveFloor(
+	db: Db,
+	actor: Actor | null,
+	meetingId: number,
+	requestId: number | null,
+	now = Date.now()
+) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	if (m.status !== 'live') throw new DomainError('MEETING_STATE', { status: m.status });
+	db.transaction((tx) => {
+		if (requestId !== null) {
+			const r = tx
+				.select()
+				.from(speakerRequest)
+				.where(and(eq(speakerRequest.id, requestId), eq(speakerRequest.meetingId, m.id)))
+				.get();
+			if (!r || r.status !== 'waiting') throw new DomainError('NOT_FOUND', { requestId });
+		}
+		tx.update(speakerRequest)
+			.set({ status: 'done', updatedAt: new Date(now) })
+			.where(and(eq(speakerRequest.meetingId, m.id), eq(speakerRequest.status, 'speaking')))
+			.run();
+		if (requestId !== null)
+			tx.update(speakerRequest)
+				.set({ status: 'speaking', updatedAt: new Date(now) })
+				.where(eq(speakerRequest.id, requestId))
+				.run();
+	});
+}

@@ -1,0 +1,79 @@
+/**
+ * Who takes part in a meeting: the adult residents whose home lies in the meeting's scope, counted
+ * by the meeting's voting unit (one per household, or one per resident). Quorum is "more than half".
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import { building, grid, household, resident, type VotingUnit } from '../db/schema';
+
+export type MeetingPlace = {
+	communityId: number;
+	scopeType: 'building' | 'estate' | 'grid' | 'community';
+	scopeId: number;
+};
+export type Participant = {
+	residentId: number;
+	householdId: number;
+	name: string;
+	unit: string;
+	buildingName: string;
+};
+
+/** Voting age is 18; a resident with no birth year on the roster is taken as an adult. */
+export function isAdult(birthYear: number | null, at: Date): boolean {
+	return birthYear === null || at.getUTCFullYear() - birthYear >= 18;
+}
+
+/** How many units a set of residents makes: distinct households, or residents. */
+export function countUnits(
+	people: Array<{ residentId: number; householdId: number }>,
+	unit: VotingUnit
+): number {
+	return unit === 'household' ? new Set(people.map((p) => p.householdId)).size : people.length;
+}
+
+/** Strictly more than half (过半数): 2 of 4 is not a quorum, 3 of 4 is; nothing eligible means no quorum. */
+export function quorumReached(present: number, eligible: number): boolean {
+	return eligible > 0 && present * 2 > eligible;
+}
+
+function gridAndBelow(db: Db, communityId: number, gridId: number): number[] {
+	const all = db
+		.select({ id: grid.id, parent: grid.parentGridId })
+		.from(grid)
+		.where(eq(grid.communityId, communityId))
+		.all();
+	const ids = [gridId];
+	for (let i = 0; i < ids.length; i++)
+		for (const g of all) if (g.parent === ids[i] && !ids.includes(g.id)) ids.push(g.id);
+	return ids;
+}
+
+/** Every adult resident of the meeting's scope, as of the meeting's date. */
+export function eligibleParticipants(db: Db, place: MeetingPlace, at: Date): Participant[] {
+	const where =
+		place.scopeType === 'building'
+			? eq(building.id, place.scopeId)
+			: place.scopeType === 'estate'
+				? eq(building.estateId, place.scopeId)
+				: place.scopeType === 'grid'
+					? inArray(building.gridId, gridAndBelow(db, place.communityId, place.scopeId))
+					: eq(building.communityId, place.scopeId);
+	return db
+		.select({
+			residentId: resident.id,
+			householdId: household.id,
+			name: resident.name,
+			unit: household.unit,
+			buildingName: building.name,
+			birthYear: resident.birthYear
+		})
+		.from(resident)
+		.innerJoin(household, eq(resident.householdId, household.id))
+		.innerJoin(building, eq(household.buildingId, building.id))
+		.where(and(eq(building.communityId, place.communityId), where))
+		.orderBy(building.name, household.unit, resident.id)
+		.all()
+		.filter((p) => isAdult(p.birthYear, at))
+		.map(({ birthYear: _b, ...p }) => p);
+}

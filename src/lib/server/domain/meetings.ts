@@ -1,0 +1,212 @@
+/**
+ * Council meetings (议事会): create, open, run (current item, item timer) and close. The agenda text is a
+ * Yjs document; this module keeps what the server decides. All times are passed in for testability.
+ */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import type { Db } from '../db';
+import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
+import { attendance, meeting, resident, speakerRequest, type VotingUnit } from '../db/schema';
+import { DomainError } from './errors';
+import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
+
+export type Meeting = typeof meeting.$inferSelect;
+export type MeetingInput = {
+	title: string;
+	scopeType: Meeting['scopeType'];
+	scopeId: number;
+	startsAt: Date;
+	place: string;
+	votingUnit: VotingUnit;
+	isPublic: boolean;
+};
+
+export const agendaDocName = (meetingId: number) => `meeting:${meetingId}:agenda`;
+
+export function getMeeting(db: Db, meetingId: number): Meeting {
+	const m = db.select().from(meeting).where(eq(meeting.id, meetingId)).get();
+	if (!m) throw new DomainError('NOT_FOUND', { meetingId });
+	return m;
+}
+
+export function meetingScope(db: Db, m: Pick<Meeting, 'scopeType' | 'scopeId'>): Scope {
+	return placeScope(db, m.scopeType, m.scopeId);
+}
+
+/** Loads a meeting the actor may act on with `action`, or throws NOT_FOUND / FORBIDDEN. */
+export function meetingFor(
+	db: Db,
+	actor: Actor | null,
+	meetingId: number,
+	action: 'meeting.view' | 'meeting.manage' | 'meeting.attend'
+) {
+	const m = getMeeting(db, meetingId);
+	authorize(actor, action, meetingScope(db, m));
+	return m;
+}
+
+export function createMeeting(db: Db, actor: Actor | null, input: MeetingInput): number {
+	const scope = placeScope(db, input.scopeType, input.scopeId);
+	const a = authorize(actor, 'meeting.manage', scope);
+	if (scope.communityId !== a.communityId) throw new DomainError('NOT_FOUND');
+	const joinCode = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(5)));
+	return db
+		.insert(meeting)
+		.values({ ...input, communityId: a.communityId, joinCode, createdByUserId: a.userId })
+		.returning({ id: meeting.id })
+		.get().id;
+}
+
+export function openMeeting(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	if (m.status !== 'draft') throw new DomainError('MEETING_STATE', { status: m.status });
+	db.update(meeting)
+		.set({ status: 'live', openedAt: new Date(now) })
+		.where(eq(meeting.id, m.id))
+		.run();
+}
+
+export function closeMeeting(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	if (m.status !== 'live') throw new DomainError('MEETING_STATE', { status: m.status });
+	db.transaction((tx) => {
+		tx.update(meeting)
+			.set({ status: 'closed', closedAt: new Date(now), ...pausedTimer(m, now) })
+			.where(eq(meeting.id, m.id))
+			.run();
+		tx.update(speakerRequest)
+			.set({ status: 'done', updatedAt: new Date(now) })
+			.where(and(eq(speakerRequest.meetingId, m.id), inArray(speakerRequest.status, ['waiting', 'speaking'])))
+			.run();
+	});
+}
+
+function requireLive(m: Meeting) {
+	if (m.status !== 'live') throw new DomainError('MEETING_STATE', { status: m.status });
+}
+
+/** Moving to another item resets the item timer (stopped at zero). */
+export function setCurrentItem(db: Db, actor: Actor | null, meetingId: number, itemId: string | null) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	requireLive(m);
+	db.update(meeting)
+		.set({ currentItemId: itemId, timerItemId: itemId, timerStartedAt: null, timerElapsedMs: 0 })
+		.where(eq(meeting.id, m.id))
+		.run();
+}
+
+function pausedTimer(m: Meeting, now: number) {
+	const running = m.timerStartedAt ? now - m.timerStartedAt.getTime() : 0;
+	return { timerStartedAt: null, timerElapsedMs: m.timerElapsedMs + Math.max(0, running) };
+}
+
+export function startTimer(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	requireLive(m);
+	if (!m.currentItemId) throw new DomainError('NO_CURRENT_ITEM');
+	if (m.timerStartedAt) return; // already running: a repeated tap changes nothing
+	db.update(meeting)
+		.set({ timerStartedAt: new Date(now) })
+		.where(eq(meeting.id, m.id))
+		.run();
+}
+
+export function pauseTimer(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	requireLive(m);
+	if (!m.timerStartedAt) return;
+	db.update(meeting).set(pausedTimer(m, now)).where(eq(meeting.id, m.id)).run();
+}
+
+export type MeetingState = ReturnType<typeof meetingState>;
+
+/**
+ * Everything a screen needs, in one value: sent first to every screen that joins or reconnects.
+ * Public data only (names of speakers are shown in the courtyard anyway); who is present is in
+ * `attendanceRoster`, for facilitators.
+ */
+export function meetingState(db: Db, meetingId: number, now = Date.now()) {
+	const m = getMeeting(db, meetingId);
+	const eligible = eligibleParticipants(db, m, m.startsAt);
+	const eligibleIds = new Set(eligible.map((p) => p.residentId));
+	const present = db
+		.select({ residentId: attendance.residentId, householdId: attendance.householdId })
+		.from(attendance)
+		.where(and(eq(attendance.meetingId, m.id), eq(attendance.present, true)))
+		.all()
+		.filter((p) => eligibleIds.has(p.residentId));
+	const presentUnits = countUnits(present, m.votingUnit);
+	const eligibleUnits = countUnits(eligible, m.votingUnit);
+	const speakers = db
+		.select({
+			id: speakerRequest.id,
+			residentId: speakerRequest.residentId,
+			name: resident.name,
+			status: speakerRequest.status,
+			raisedAt: speakerRequest.raisedAt
+		})
+		.from(speakerRequest)
+		.innerJoin(resident, eq(speakerRequest.residentId, resident.id))
+		.where(and(eq(speakerRequest.meetingId, m.id), inArray(speakerRequest.status, ['waiting', 'speaking'])))
+		.orderBy(speakerRequest.id)
+		.all()
+		// The where clause leaves only open requests; the narrower type is what the protocol promises.
+		.map((s) => ({ ...s, status: s.status as 'waiting' | 'speaking', raisedAt: s.raisedAt.getTime() }));
+	return {
+		meeting: {
+			id: m.id,
+			title: m.title,
+			status: m.status,
+			place: m.place,
+			startsAt: m.startsAt.getTime(),
+			votingUnit: m.votingUnit,
+			scopeType: m.scopeType,
+			scopeId: m.scopeId,
+			joinCode: m.joinCode,
+			isPublic: m.isPublic,
+			currentItemId: m.currentItemId
+		},
+		attendance: {
+			present: presentUnits,
+			eligible: eligibleUnits,
+			quorum: quorumReached(presentUnits, eligibleUnits)
+		},
+		speakers,
+		timer: {
+			itemId: m.timerItemId,
+			running: m.timerStartedAt !== null,
+			elapsedMs: m.timerElapsedMs + (m.timerStartedAt ? now - m.timerStartedAt.getTime() : 0),
+			serverNow: now
+		}
+	};
+}
+
+/** May this actor see the meeting? Public meetings' projector needs no login. */
+export function canViewMeeting(db: Db, actor: Actor | null, m: Meeting, { projector = false } = {}): boolean {
+	if (projector && m.isPublic) return true;
+	return can(actor, 'meeting.view', meetingScope(db, m));
+}
+
+/** Meetings the actor may see, newest first; live ones first of all (for the home page and lists). */
+export function listMeetingsFor(
+	db: Db,
+	actor: Actor | null,
+	{ status }: { status?: Meeting['status'] } = {}
+) {
+	if (!actor) return [];
+	const rows = db
+		.select()
+		.from(meeting)
+		.where(
+			status
+				? and(eq(meeting.communityId, actor.communityId), eq(meeting.status, status))
+				: eq(meeting.communityId, actor.communityId)
+		)
+		.orderBy(desc(meeting.startsAt))
+		.all();
+	const rank = { live: 0, draft: 1, closed: 2 } as const;
+	return rows
+		.filter((m) => canViewMeeting(db, actor, m))
+		.map((m) => ({ ...m, canManage: can(actor, 'meeting.manage', meetingScope(db, m)) }))
+		.sort((a, b) => rank[a.status] - rank[b.status]);
+}

@@ -1,0 +1,45 @@
+/** An in-memory database with the demo community, and actors for its accounts, for domain tests. */
+import { eq } from 'drizzle-orm';
+import { openDatabase, type Db } from '$lib/server/db';
+import { building, household, resident, user } from '$lib/server/db/schema';
+import { loadActor, type Actor } from '$lib/server/authz';
+import { seedDemoIfEmpty } from '$lib/server/domain/demo-seed';
+
+export async function demoDb(): Promise<Db> {
+	const db = openDatabase(':memory:');
+	const log = console.log;
+	console.log = () => {}; // the seed prints demo links
+	try {
+		await seedDemoIfEmpty(db);
+	} finally {
+		console.log = log;
+	}
+	return db;
+}
+
+export function staff(db: Db, username: string): Actor {
+	const u = db.select().from(user).where(eq(user.username, username)).get();
+	if (!u) throw new Error(`no demo user ${username}`);
+	return loadActor(db, u);
+}
+
+/** The actor of the n-th resident (0-based) of a demo building, with an account as an invitation makes. */
+export function residentActor(db: Db, buildingName: string, n = 0): Actor {
+	const r = db
+		.select({ id: resident.id, name: resident.name, communityId: building.communityId })
+		.from(resident)
+		.innerJoin(household, eq(resident.householdId, household.id))
+		.innerJoin(building, eq(household.buildingId, building.id))
+		.where(eq(building.name, buildingName))
+		.orderBy(resident.id)
+		.all()[n];
+	if (!r) throw new Error(`no resident ${n} in ${buildingName}`);
+	const u =
+		db.select().from(user).where(eq(user.residentId, r.id)).get() ??
+		db
+			.insert(user)
+			.values({ communityId: r.communityId, displayName: r.name, residentId: r.id })
+			.returning()
+			.get();
+	return loadActor(db, u);
+}
