@@ -19,9 +19,10 @@ export type TestServer = {
 };
 
 export async function startServer(
-	opts: { dbPath?: string; env?: Record<string, string> } = {}
+	opts: { dbPath?: string; env?: Record<string, string>; ownedDir?: string } = {}
 ): Promise<TestServer> {
-	const dir = opts.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'yizhan-test-'));
+	// The temporary folder is removed by whichever server last ran on it (restart hands it on).
+	const dir = opts.ownedDir ?? (opts.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'yizhan-test-')));
 	const dbPath = opts.dbPath ?? join(dir!, 'test.db');
 	const child = spawn(process.execPath, ['build/server/index.js'], {
 		env: {
@@ -60,7 +61,7 @@ export async function startServer(
 		stop,
 		restart: async () => {
 			await stop();
-			return startServer({ ...opts, dbPath });
+			return startServer({ ...opts, dbPath, ownedDir: dir });
 		},
 		cleanup: async () => {
 			await stop();

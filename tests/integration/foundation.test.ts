@@ -4,9 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
+import { providerFor as yjsProvider, synced, yjsCloseCode } from '../helpers/yjs';
 import { demoInvitationPaths, startServer, type TestServer } from '../helpers/server';
 import { join, login, postForm, sessionCookie } from '../helpers/http';
 
@@ -36,29 +35,9 @@ function connectOutcome(socket: Socket): Promise<'connected' | string> {
 	});
 }
 
-function yjsClose(path: string, cookie?: string): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const ws = new WebSocket(server.url.replace('http', 'ws') + path, { headers: cookie ? { cookie } : {} });
-		ws.once('close', (code) => resolve(code));
-		ws.once('error', reject);
-	});
-}
-
-function providerFor(docName: string, cookie: string, doc = new Y.Doc()) {
-	class CookieWebSocket extends WebSocket {
-		constructor(url: string, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie } });
-		}
-	}
-	return new WebsocketProvider(server.url.replace('http', 'ws') + '/yjs', docName, doc, {
-		WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true
-	});
-}
-
-function synced(provider: WebsocketProvider): Promise<void> {
-	return new Promise((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
-}
+const yjsClose = (path: string, cookie?: string) => yjsCloseCode(server.url, path, cookie);
+const providerFor = (docName: string, cookie: string, doc?: Y.Doc) =>
+	yjsProvider(server.url, docName, cookie, doc);
 
 describe('foundation over a real server', () => {
 	it('answers /healthz with the database status', async () => {
@@ -107,6 +86,22 @@ describe('foundation over a real server', () => {
 		const anonymous = socketFor();
 		expect(await connectOutcome(anonymous)).toBe('UNAUTHENTICATED');
 		anonymous.close();
+	});
+
+	it('serves Socket.IO over long-polling too, without SvelteKit answering the same request', async () => {
+		const polling = connectSocket(server.url, {
+			path: '/socket.io',
+			transports: ['polling'],
+			extraHeaders: { cookie: await login(server.url, 'facilitator') },
+			reconnection: false,
+			forceNew: true
+		});
+		expect(await connectOutcome(polling)).toBe('connected');
+		expect(await polling.emitWithAck('scope:subscribe', { type: 'community', id: 1 })).toMatchObject({
+			ok: true
+		});
+		polling.close();
+		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 	});
 
 	it('answers a malformed socket payload with a coded error and keeps the connection', async () => {

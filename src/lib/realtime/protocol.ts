@@ -2,6 +2,7 @@
  * What browser and server agree on for live connections: event names, payloads, the ack envelope
  * and close codes. Imported by both sides; no server code here.
  */
+import type { MeetingClientEvents, MeetingServerEvents } from './meeting';
 
 /** Every Socket.IO request is answered with this envelope. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -31,11 +32,11 @@ export const Events = {
 
 export type ScopeRef = { type: 'community' | 'estate' | 'building'; id: number };
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends MeetingClientEvents {
 	'scope:subscribe': (payload: ScopeRef, ack: (res: Ack<{ room: string }>) => void) => void;
 }
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends MeetingServerEvents {
 	'session:ended': () => void;
 }
 

@@ -11,18 +11,31 @@ import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/p
 import type { Db } from '../db';
 import { documentAccess } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
-import { createYjsServer } from '../yjs';
+import { createYjsServer, type DocumentStore, type YjsServer } from '../yjs';
 import { authenticateRequest, originAllowed, type Authenticated } from './handshake';
 import { registerScopeHandlers } from './scope';
+import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } from './meeting';
 import { sessionRoom, userRoom } from './rooms';
 
-export type SocketData = Authenticated;
+export { broadcastMeetingState } from './meeting';
+
+/** A logged-in user, or the anonymous projector of one public meeting (it may only join that one). */
+export type SocketData =
+	| (Authenticated & { projectorMeetingId?: undefined })
+	| { actor: null; sessionId: null; projectorMeetingId: number };
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 /** What every handler factory receives (CONVENTIONS: handlers are factories over their dependencies). */
 export type HandlerDeps = { io: Io; socket: AppSocket; db: Db };
 
 let io: Io | undefined;
+let yjsServer: YjsServer | undefined;
+
+/** The co-edited documents, for domain rules that change one (e.g. linking a proposal into an agenda). */
+export function getYjs(): DocumentStore {
+	if (!yjsServer) throw new Error('realtime not attached');
+	return yjsServer;
+}
 
 /** The Socket.IO server, for form actions that broadcast (undefined during `vite build`). */
 export function getIo(): Io | undefined {
@@ -43,13 +56,22 @@ export function attachRealtime(
 	});
 	server.use((socket, next) => {
 		const auth = authenticateRequest(db, socket.request);
-		if (!auth) return next(new Error(ConnectError.Unauthenticated));
-		socket.data = auth;
+		if (auth) {
+			socket.data = auth;
+			return next();
+		}
+		const projectorMeetingId = projectorHandshake(db, socket.handshake.auth);
+		if (projectorMeetingId === null) return next(new Error(ConnectError.Unauthenticated));
+		socket.data = { actor: null, sessionId: null, projectorMeetingId };
 		next();
 	});
+	const broadcasts = startMeetingBroadcasts(server, db);
 	server.on('connection', (socket) => {
-		socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
+		socket.use(guardPackets(socket));
+		if (socket.data.actor)
+			socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
 		registerScopeHandlers({ io: server, socket, db });
+		registerMeetingHandlers({ io: server, socket, db });
 	});
 
 	const yjs = createYjsServer({ db });
@@ -60,42 +82,74 @@ export function attachRealtime(
 		if (production) socket.destroy();
 	});
 
+	/**
+	 * A Yjs handshake: decode the name, then ask the domain for this user's access. Without a session
+	 * only documents readable by anyone (a public meeting's agenda, for the projector) are served.
+	 */
 	function upgradeYjs(req: IncomingMessage, socket: Duplex, head: Buffer) {
-		if (!originAllowed(req, publicOrigin))
-			return yjs.refuseUpgrade(req, socket, head, CloseCode.Forbidden, 'BAD_ORIGIN');
+		const refuse = (code: number, reason: string) => yjs.refuseUpgrade(req, socket, head, code, reason);
+		if (!originAllowed(req, publicOrigin)) return refuse(CloseCode.Forbidden, 'BAD_ORIGIN');
 		const auth = authenticateRequest(db, req);
-		if (!auth) return yjs.refuseUpgrade(req, socket, head, CloseCode.Unauthenticated, 'UNAUTHENTICATED');
 		let docName: string;
-		try {
-			docName = decodeURIComponent((req.url ?? '').split('?')[0].slice(YJS_PATH_PREFIX.length));
-		} catch {
-			return yjs.refuseUpgrade(req, socket, head, CloseCode.NotFound, 'NOT_FOUND');
-		}
 		let access;
 		try {
-			access = documentAccess(db, auth.actor, docName);
+			docName = decodeURIComponent((req.url ?? '').split('?')[0].slice(YJS_PATH_PREFIX.length));
+			access = documentAccess(db, auth?.actor ?? null, docName);
 		} catch (e) {
-			if (isDomainError(e)) return yjs.refuseUpgrade(req, socket, head, CloseCode.NotFound, e.code);
-			throw e;
+			if (e instanceof URIError) return refuse(CloseCode.NotFound, 'NOT_FOUND');
+			if (!isDomainError(e)) throw e;
+			return auth ? refuse(CloseCode.NotFound, e.code) : refuse(CloseCode.Unauthenticated, 'UNAUTHENTICATED');
 		}
-		if (access === 'none') return yjs.refuseUpgrade(req, socket, head, CloseCode.Forbidden, 'FORBIDDEN');
+		if (access === 'none')
+			return auth
+				? refuse(CloseCode.Forbidden, 'FORBIDDEN')
+				: refuse(CloseCode.Unauthenticated, 'UNAUTHENTICATED');
 		yjs.handleUpgrade(req, socket, head, {
 			docName,
-			canWrite: access === 'write',
-			user: { id: auth.actor.userId, name: auth.actor.displayName }
+			canWrite: access === 'write' && auth !== null,
+			user: auth ? { id: auth.actor.userId, name: auth.actor.displayName } : { id: 0, name: 'projector' }
 		});
 	}
 
 	io = server;
+	yjsServer = yjs;
 	return {
 		io: server,
 		yjs,
 		async close() {
+			broadcasts.close();
 			await yjs.close();
 			server.disconnectSockets(true);
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 			io = undefined;
+			yjsServer = undefined;
 		}
+	};
+}
+
+/** A phone may burst (reconnect, retries) but not flood: ~20 requests a second, refilled continuously. */
+const BUCKET_SIZE = 20;
+const REFILL_PER_MS = 20 / 1000;
+
+/**
+ * Runs before every handler of a socket: answers RATE_LIMITED beyond the bucket, and FORBIDDEN to an
+ * anonymous projector for anything but `meeting:join` (which checks the meeting itself).
+ */
+function guardPackets(socket: AppSocket) {
+	let tokens = BUCKET_SIZE;
+	let last = Date.now();
+	return (packet: unknown[], next: (err?: Error) => void) => {
+		const now = Date.now();
+		tokens = Math.min(BUCKET_SIZE, tokens + (now - last) * REFILL_PER_MS);
+		last = now;
+		const refuse = (code: 'RATE_LIMITED' | 'FORBIDDEN') => {
+			const ack = packet[packet.length - 1];
+			if (typeof ack === 'function') ack({ ok: false, error: { code, message: code } });
+		};
+		if (tokens < 1) return refuse('RATE_LIMITED');
+		tokens -= 1;
+		if (socket.data.actor === null && packet[0] !== 'meeting:join') return refuse('FORBIDDEN');
+		next();
 	};
 }
 

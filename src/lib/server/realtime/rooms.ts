@@ -2,3 +2,4 @@
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const userRoom = (userId: number) => `user:${userId}`;
 export const scopeRoom = (type: string, id: number) => `scope:${type}:${id}`;
+export const meetingRoom = (meetingId: number) => `meeting:${meetingId}`;

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from '../db/index';
 import type { YjsConnectionContext } from './connection';
+import type * as Y from 'yjs';
 import { startYjsServer } from './server';
 
 /**
@@ -21,6 +22,14 @@ export type YjsServer = {
 	close(): Promise<void>;
 	/** For tests and benchmarks: number of loaded docs and connections. */
 	stats(): { docs: number; connections: number };
+} & DocumentStore;
+
+/** What the domain layer may do with co-edited documents (a port, so rules do not depend on the transport). */
+export type DocumentStore = {
+	/** Changes a document from the server; stored and relayed like any client edit. */
+	change(docName: string, fn: (doc: Y.Doc) => void): void;
+	/** Reads a document's current state. */
+	read<T>(docName: string, fn: (doc: Y.Doc) => T): T;
 };
 
 export function createYjsServer(opts: {

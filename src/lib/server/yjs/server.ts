@@ -6,6 +6,11 @@ import { YjsCloseCode } from './close-codes';
 import { Connection, type YjsConnectionContext } from './connection';
 import { handleMessage, YjsProtocolError } from './protocol';
 import { SharedDoc } from './shared-doc';
+import { loadDocState } from './store';
+import * as Y from 'yjs';
+
+/** The transaction origin of server-made changes: not a connection, so every client is sent them. */
+const SERVER_ORIGIN = Symbol('server');
 
 export type YjsServerOptions = {
 	db: Db;
@@ -126,6 +131,35 @@ export function startYjsServer(opts: YjsServerOptions) {
 					ws.close(1008, 'policy violation'); // ws rejects reserved codes such as 1005
 				}
 			});
+		},
+
+		/**
+		 * Changes a document from the server (e.g. linking a proposal into an agenda): stored and relayed
+		 * to every client like any edit. A document nobody has open is loaded, changed and unloaded.
+		 */
+		change(docName: string, fn: (doc: Y.Doc) => void): void {
+			if (closing) throw new Error('yjs server is closing');
+			const loaded = docs.get(docName);
+			const shared = loaded ?? new SharedDoc(docName, db, compactAfterUpdates, forgetDoc);
+			try {
+				shared.doc.transact(() => fn(shared.doc), SERVER_ORIGIN);
+				if (shared.broken) throw new Error(`storing a change to ${docName} failed`);
+			} finally {
+				if (!loaded) shared.unload();
+			}
+		},
+
+		/** Reads a document's current state (loaded or stored) without keeping it in memory. */
+		read<T>(docName: string, fn: (doc: Y.Doc) => T): T {
+			const loaded = docs.get(docName);
+			if (loaded) return fn(loaded.doc);
+			const doc = new Y.Doc();
+			try {
+				loadDocState(db, docName, doc);
+				return fn(doc);
+			} finally {
+				doc.destroy();
+			}
 		},
 
 		close(): Promise<void> {

@@ -1,0 +1,66 @@
+/**
+ * The live meeting protocol (Socket.IO), shared by browser and server. A screen sends `meeting:join`
+ * and gets the full `MeetingState` in the ack and then a `meeting:state` broadcast after every change
+ * (states are small: a meeting of 300 people is a few KB), so a screen that reconnects is whole again
+ * after one message. Requests are answered with the `Ack` envelope from ./protocol.
+ */
+import type { Ack } from './protocol';
+
+export type MeetingStatus = 'draft' | 'live' | 'closed';
+
+export type Speaker = {
+	id: number;
+	residentId: number;
+	name: string;
+	status: 'waiting' | 'speaking';
+	raisedAt: number;
+};
+
+export type MeetingState = {
+	meeting: {
+		id: number;
+		title: string;
+		status: MeetingStatus;
+		place: string;
+		startsAt: number;
+		votingUnit: 'household' | 'resident';
+		scopeType: 'building' | 'estate' | 'grid' | 'community';
+		scopeId: number;
+		joinCode: string;
+		isPublic: boolean;
+		/** Id of the agenda item (in the Yjs agenda document) being discussed. */
+		currentItemId: string | null;
+	};
+	attendance: { present: number; eligible: number; quorum: boolean };
+	speakers: Speaker[];
+	/** elapsedMs as of serverNow; when running, screens add (their now − serverNow) locally. */
+	timer: { itemId: string | null; running: boolean; elapsedMs: number; serverNow: number };
+};
+
+/** What the joining screen is; the projector may join a public meeting without a login. */
+export type JoinPayload = { meetingId: number; as: 'phone' | 'console' | 'projector' };
+
+/** For the joining user: whether they are checked in and have a hand up (phones only). */
+export type Me = { residentId: number | null; present: boolean; handRaised: boolean; canManage: boolean };
+
+export interface MeetingClientEvents {
+	'meeting:join': (p: JoinPayload, ack: (res: Ack<{ state: MeetingState; me: Me }>) => void) => void;
+	'meeting:leave': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+	'meeting:open': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+	'meeting:close': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+	'item:setCurrent': (p: { meetingId: number; itemId: string | null }, ack: (res: Ack<null>) => void) => void;
+	'timer:start': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+	'timer:pause': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+	'attendance:checkIn': (p: { meetingId: number }, ack: (res: Ack<{ me: Me }>) => void) => void;
+	'attendance:mark': (
+		p: { meetingId: number; residentId: number; present: boolean },
+		ack: (res: Ack<null>) => void
+	) => void;
+	'hand:raise': (p: { meetingId: number }, ack: (res: Ack<{ me: Me }>) => void) => void;
+	'hand:lower': (p: { meetingId: number }, ack: (res: Ack<{ me: Me }>) => void) => void;
+	'floor:give': (p: { meetingId: number; requestId: number | null }, ack: (res: Ack<null>) => void) => void;
+}
+
+export interface MeetingServerEvents {
+	'meeting:state': (state: MeetingState) => void;
+}

@@ -1,0 +1,246 @@
+/**
+ * The live meeting (src/lib/realtime/meeting.ts) over Socket.IO: one handler factory per request, each
+ * validating its payload, calling the domain and answering at once; every successful change schedules
+ * one coalesced `meeting:state` broadcast to the meeting's room.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import * as v from 'valibot';
+import type { Ack } from '$lib/realtime/protocol';
+import type { JoinPayload, Me, MeetingState } from '$lib/realtime/meeting';
+import type { Db } from '../db';
+import { attendance, speakerRequest } from '../db/schema';
+import { can, type Actor } from '../authz';
+import { checkIn, giveFloor, lowerHand, markAttendance, raiseHand } from '../domain/attendance';
+import { DomainError, isDomainError } from '../domain/errors';
+import {
+	canViewMeeting,
+	closeMeeting,
+	getMeeting,
+	meetingScope,
+	meetingState,
+	openMeeting,
+	pauseTimer,
+	setCurrentItem,
+	startTimer,
+	type Meeting
+} from '../domain/meetings';
+import { answer, parsePayload } from './envelope';
+import { meetingRoom } from './rooms';
+import type { HandlerDeps, Io } from './index';
+
+const Id = v.pipe(v.number(), v.integer(), v.minValue(1));
+const JoinSchema = v.strictObject({ meetingId: Id, as: v.picklist(['phone', 'console', 'projector']) });
+const MeetingIdSchema = v.strictObject({ meetingId: Id });
+const SetItemSchema = v.strictObject({
+	meetingId: Id,
+	itemId: v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(64)))
+});
+const MarkSchema = v.strictObject({ meetingId: Id, residentId: Id, present: v.boolean() });
+const FloorSchema = v.strictObject({ meetingId: Id, requestId: v.nullable(Id) });
+const ProjectorAuthSchema = v.strictObject({ projectorMeetingId: Id });
+
+/** At most one state per meeting per window; changes inside it fold into the one computed when it fires. */
+export const BROADCAST_WINDOW_MS = 50;
+
+type Broadcaster = { schedule(meetingId: number): void; close(): void };
+let broadcaster: Broadcaster | undefined;
+
+export function startMeetingBroadcasts(io: Io, db: Db, windowMs = BROADCAST_WINDOW_MS): Broadcaster {
+	const pending = new Map<number, ReturnType<typeof setTimeout>>();
+	const fire = (meetingId: number) => {
+		pending.delete(meetingId);
+		try {
+			io.to(meetingRoom(meetingId)).emit('meeting:state', meetingState(db, meetingId));
+		} catch (e) {
+			if (!isDomainError(e)) console.error('meeting broadcast failed', e);
+		}
+	};
+	const b: Broadcaster = {
+		schedule(meetingId) {
+			if (!pending.has(meetingId))
+				pending.set(
+					meetingId,
+					setTimeout(() => fire(meetingId), windowMs)
+				);
+		},
+		close() {
+			for (const t of pending.values()) clearTimeout(t);
+			pending.clear();
+			if (broadcaster === b) broadcaster = undefined;
+		}
+	};
+	broadcaster = b;
+	return b;
+}
+
+/**
+ * Schedules a coalesced `meeting:state` broadcast to everyone who joined the meeting. For form actions
+ * and handlers after a successful change; does nothing where no realtime server is attached (build).
+ */
+export function broadcastMeetingState(meetingId: number) {
+	broadcaster?.schedule(meetingId);
+}
+
+/**
+ * Accepts a socket without a session only as the projector of a public meeting (the screen in the
+ * courtyard is often a borrowed laptop nobody logs in on). Returns the meeting id or null.
+ */
+export function projectorHandshake(db: Db, auth: unknown): number | null {
+	const parsed = v.safeParse(ProjectorAuthSchema, auth);
+	if (!parsed.success) return null;
+	try {
+		const m = getMeeting(db, parsed.output.projectorMeetingId);
+		return m.isPublic ? m.id : null;
+	} catch (e) {
+		if (isDomainError(e)) return null;
+		throw e;
+	}
+}
+
+/** "Has a hand up" counts a turn being spoken too: raising again then keeps that place (raiseHand). */
+function meFor(db: Db, actor: Actor | null, m: Meeting): Me {
+	const residentId = actor?.residentId ?? null;
+	const canManage = can(actor, 'meeting.manage', meetingScope(db, m));
+	if (residentId === null) return { residentId, present: false, handRaised: false, canManage };
+	const a = db
+		.select({ present: attendance.present })
+		.from(attendance)
+		.where(and(eq(attendance.meetingId, m.id), eq(attendance.residentId, residentId)))
+		.get();
+	const hand = db
+		.select({ id: speakerRequest.id })
+		.from(speakerRequest)
+		.where(
+			and(
+				eq(speakerRequest.meetingId, m.id),
+				eq(speakerRequest.residentId, residentId),
+				inArray(speakerRequest.status, ['waiting', 'speaking'])
+			)
+		)
+		.get();
+	return { residentId, present: a?.present ?? false, handRaised: hand !== undefined, canManage };
+}
+
+export function joinMeeting({ socket, db }: HandlerDeps) {
+	return (payload: unknown, ack: (res: Ack<{ state: MeetingState; me: Me }>) => void) =>
+		answer(ack, async () => {
+			const p: JoinPayload = parsePayload(JoinSchema, payload);
+			const { actor, projectorMeetingId } = socket.data;
+			if (actor === null && (p.as !== 'projector' || p.meetingId !== projectorMeetingId))
+				throw new DomainError('FORBIDDEN');
+			const m = getMeeting(db, p.meetingId);
+			if (!canViewMeeting(db, actor, m, { projector: p.as === 'projector' }))
+				throw new DomainError(actor ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+			await socket.join(meetingRoom(m.id));
+			return { state: meetingState(db, m.id), me: meFor(db, actor, m) };
+		});
+}
+
+export function leaveMeeting({ socket }: HandlerDeps) {
+	return (payload: unknown, ack: (res: Ack<null>) => void) =>
+		answer(ack, async () => {
+			const { meetingId } = parsePayload(MeetingIdSchema, payload);
+			await socket.leave(meetingRoom(meetingId));
+			return null;
+		});
+}
+
+/** A change to a meeting: validate, let the domain decide, answer at once, broadcast coalesced. */
+function change<S extends v.GenericSchema<unknown, { meetingId: number }>, R>(
+	schema: S,
+	run: (p: v.InferOutput<S>) => R
+) {
+	return (payload: unknown, ack: (res: Ack<R>) => void) =>
+		answer(ack, () => {
+			const p = parsePayload(schema, payload);
+			const result = run(p);
+			broadcastMeetingState(p.meetingId);
+			return result;
+		});
+}
+
+export function openMeetingHandler({ socket, db }: HandlerDeps) {
+	return change(MeetingIdSchema, ({ meetingId }) => {
+		openMeeting(db, socket.data.actor, meetingId);
+		return null;
+	});
+}
+
+export function closeMeetingHandler({ socket, db }: HandlerDeps) {
+	return change(MeetingIdSchema, ({ meetingId }) => {
+		closeMeeting(db, socket.data.actor, meetingId);
+		return null;
+	});
+}
+
+export function setCurrentItemHandler({ socket, db }: HandlerDeps) {
+	return change(SetItemSchema, ({ meetingId, itemId }) => {
+		setCurrentItem(db, socket.data.actor, meetingId, itemId);
+		return null;
+	});
+}
+
+export function startTimerHandler({ socket, db }: HandlerDeps) {
+	return change(MeetingIdSchema, ({ meetingId }) => {
+		startTimer(db, socket.data.actor, meetingId);
+		return null;
+	});
+}
+
+export function pauseTimerHandler({ socket, db }: HandlerDeps) {
+	return change(MeetingIdSchema, ({ meetingId }) => {
+		pauseTimer(db, socket.data.actor, meetingId);
+		return null;
+	});
+}
+
+export function checkInHandler({ socket, db }: HandlerDeps) {
+	return change(MeetingIdSchema, ({ meetingId }) => {
+		checkIn(db, socket.data.actor, meetingId);
+		return { me: meFor(db, socket.data.actor, getMeeting(db, meetingId)) };
+	});
+}
+
+export function markAttendanceHandler({ socket, db }: HandlerDeps) {
+	return change(MarkSchema, ({ meetingId, residentId, present }) => {
+		markAttendance(db, socket.data.actor, meetingId, residentId, present);
+		return null;
+	});
+}
+
+export function raiseHandHandler({ socket, db }: HandlerDeps) {
+	return change(MeetingIdSchema, ({ meetingId }) => {
+		raiseHand(db, socket.data.actor, meetingId);
+		return { me: meFor(db, socket.data.actor, getMeeting(db, meetingId)) };
+	});
+}
+
+export function lowerHandHandler({ socket, db }: HandlerDeps) {
+	return change(MeetingIdSchema, ({ meetingId }) => {
+		lowerHand(db, socket.data.actor, meetingId);
+		return { me: meFor(db, socket.data.actor, getMeeting(db, meetingId)) };
+	});
+}
+
+export function giveFloorHandler({ socket, db }: HandlerDeps) {
+	return change(FloorSchema, ({ meetingId, requestId }) => {
+		giveFloor(db, socket.data.actor, meetingId, requestId);
+		return null;
+	});
+}
+
+export function registerMeetingHandlers(deps: HandlerDeps) {
+	const { socket } = deps;
+	socket.on('meeting:join', joinMeeting(deps));
+	socket.on('meeting:leave', leaveMeeting(deps));
+	socket.on('meeting:open', openMeetingHandler(deps));
+	socket.on('meeting:close', closeMeetingHandler(deps));
+	socket.on('item:setCurrent', setCurrentItemHandler(deps));
+	socket.on('timer:start', startTimerHandler(deps));
+	socket.on('timer:pause', pauseTimerHandler(deps));
+	socket.on('attendance:checkIn', checkInHandler(deps));
+	socket.on('attendance:mark', markAttendanceHandler(deps));
+	socket.on('hand:raise', raiseHandHandler(deps));
+	socket.on('hand:lower', lowerHandHandler(deps));
+	socket.on('floor:give', giveFloorHandler(deps));
+}

@@ -1,0 +1,139 @@
+/**
+ * The co-edited agenda over the real server: editors converge, residents cannot write, the projector
+ * reads a public meeting's agenda without a login, and nothing is lost across a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { addItem, itemText, listItems } from '$lib/agenda';
+import { openDatabase, type Db } from '$lib/server/db';
+import { user, yjsSnapshot, yjsUpdate } from '$lib/server/db/schema';
+import { loadActor } from '$lib/server/authz';
+import { createMeeting } from '$lib/server/domain/meetings';
+import { demoInvitationPaths, startServer, type TestServer } from '../helpers/server';
+import { join, login } from '../helpers/http';
+import { providerFor, synced, until, yjsCloseCode } from '../helpers/yjs';
+
+let server: TestServer;
+let db: Db;
+let facilitator: string;
+let committee: string;
+let resident: string;
+
+beforeAll(async () => {
+	server = await startServer();
+	db = openDatabase(server.dbPath);
+	facilitator = await login(server.url, 'facilitator');
+	committee = await login(server.url, 'committee');
+	resident = (await join(server.url, demoInvitationPaths(server.output())[0])).cookie!;
+});
+afterAll(async () => {
+	db?.$client.close();
+	await server?.cleanup();
+});
+
+function newMeeting(isPublic = true): string {
+	const row = db.select().from(user).where(eq(user.username, 'facilitator')).get()!;
+	const id = createMeeting(db, loadActor(db, row), {
+		title: '1栋月度议事会',
+		scopeType: 'building',
+		scopeId: 1,
+		startsAt: new Date(),
+		place: '1栋楼下',
+		votingUnit: 'household',
+		isPublic
+	});
+	return `meeting:${id}:agenda`;
+}
+
+const enc = encodeURIComponent;
+
+describe('the agenda document', () => {
+	it('lets a facilitator and a committee member co-edit and converge', async () => {
+		const name = newMeeting();
+		const a = providerFor(server.url, name, facilitator);
+		const b = providerFor(server.url, name, committee);
+		await Promise.all([synced(a), synced(b)]);
+		const first = addItem(a.doc, { title: '加装电梯', minutes: 20 });
+		await until(b.doc, () => listItems(b.doc).length === 1);
+		addItem(b.doc, { title: '楼道堆物', minutes: 10 });
+		itemText(b.doc, first, 'notes')!.insert(0, '三家同意');
+		itemText(a.doc, first, 'notes')!.insert(0, '六楼：');
+		await until(a.doc, () => listItems(a.doc).length === 2 && listItems(a.doc)[0].notes.length === 7);
+		await until(b.doc, () => listItems(b.doc)[0].notes.length === 7);
+		expect(listItems(a.doc)).toEqual(listItems(b.doc));
+		expect(listItems(a.doc).map((i) => i.title)).toEqual(['加装电梯', '楼道堆物']);
+		a.destroy();
+		b.destroy();
+	});
+
+	it('drops a resident’s write and leaves the stored agenda unchanged', async () => {
+		const name = newMeeting();
+		const f = providerFor(server.url, name, facilitator);
+		await synced(f);
+		addItem(f.doc, { title: '停车' });
+		const r = providerFor(server.url, name, resident);
+		await synced(r);
+		await until(r.doc, () => listItems(r.doc).length === 1);
+		const storedBefore = db.select().from(yjsUpdate).where(eq(yjsUpdate.docName, name)).all().length;
+		addItem(r.doc, { title: '居民偷偷加的' });
+		// A facilitator edit after the resident's proves the server has processed (and dropped) it.
+		addItem(f.doc, { title: '卫生' });
+		await until(r.doc, () => listItems(r.doc).some((i) => i.title === '卫生'));
+		expect(listItems(f.doc).map((i) => i.title)).toEqual(['停车', '卫生']);
+		expect(db.select().from(yjsUpdate).where(eq(yjsUpdate.docName, name)).all().length).toBe(
+			storedBefore + 1
+		);
+		f.destroy();
+		r.destroy();
+	});
+
+	it('serves a public meeting’s agenda to the projector without a login, read-only', async () => {
+		const name = newMeeting(true);
+		const f = providerFor(server.url, name, facilitator);
+		await synced(f);
+		addItem(f.doc, { title: '加装电梯' });
+		const projector = providerFor(server.url, name, undefined);
+		await synced(projector);
+		await until(projector.doc, () => listItems(projector.doc).length === 1);
+		addItem(projector.doc, { title: '投影乱写' });
+		addItem(f.doc, { title: '卫生' });
+		await until(projector.doc, () => listItems(projector.doc).some((i) => i.title === '卫生'));
+		expect(listItems(f.doc)).toHaveLength(2);
+		f.destroy();
+		projector.destroy();
+		expect(await yjsCloseCode(server.url, '/yjs/' + enc(newMeeting(false)))).toBe(4401);
+	});
+
+	it('refuses residents of other buildings', async () => {
+		const name = newMeeting(false);
+		const outsiderCookie = await login(server.url, 'liaison');
+		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name), outsiderCookie)).toBe(4403);
+	});
+
+	it('keeps every edit across a server restart', async () => {
+		const name = newMeeting();
+		const f = providerFor(server.url, name, facilitator);
+		await synced(f);
+		for (let i = 0; i < 30; i++) addItem(f.doc, { title: `议题${i}` });
+		itemText(f.doc, listItems(f.doc)[0].id, 'notes')!.insert(0, '会前准备');
+		// Wait until the server has stored everything: the stored doc matches the client's.
+		const stored = () => {
+			const d = new Y.Doc();
+			const snap = db.select().from(yjsSnapshot).where(eq(yjsSnapshot.docName, name)).get();
+			if (snap) Y.applyUpdate(d, snap.state);
+			for (const u of db.select().from(yjsUpdate).where(eq(yjsUpdate.docName, name)).all())
+				Y.applyUpdate(d, u.update);
+			return listItems(d);
+		};
+		await expect.poll(() => stored().length, { timeout: 5000 }).toBe(30);
+		f.destroy();
+		server = await server.restart();
+		const again = providerFor(server.url, name, await login(server.url, 'committee'));
+		await synced(again);
+		const items = listItems(again.doc);
+		expect(items).toHaveLength(30);
+		expect(items[0]).toMatchObject({ title: '议题0', notes: '会前准备' });
+		again.destroy();
+	});
+});
