@@ -1,12 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
 import { building, community, household, resident } from '$lib/server/db/schema';
+import { listMeetingsFor } from '$lib/server/domain/meetings';
 import type { PageServerLoad } from './$types';
 
 /** The home page routes each role to its work; a resident sees where they belong. */
 export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
-	if (!actor) return { home: null, communityName: null };
+	if (!actor) return { home: null, communityName: null, live: [] };
 	const db = useDb();
 	const communityName =
 		db.select({ name: community.name }).from(community).where(eq(community.id, actor.communityId)).get()
@@ -22,5 +23,10 @@ export const load: PageServerLoad = ({ locals }) => {
 				.where(eq(resident.id, locals.user.residentId))
 				.get() ?? null;
 	}
-	return { home, communityName };
+	const live = listMeetingsFor(db, actor, { status: 'live' }).map((m) => ({
+		id: m.id,
+		title: m.title,
+		place: m.place
+	}));
+	return { home, communityName, live };
 };

@@ -1,0 +1,83 @@
+/**
+ * What every page of a live meeting loads first: the meeting, or the error page that says why not
+ * (404 for a meeting that does not exist or a bad id, 401 without a login, 403 outside its scope).
+ */
+import { error } from '@sveltejs/kit';
+import * as Y from 'yjs';
+import { listItems, type AgendaItem } from '$lib/agenda';
+import { m as msg } from '$lib/paraglide/messages';
+import type { Actor } from '$lib/server/authz';
+import { can } from '$lib/server/authz';
+import type { Db } from '$lib/server/db';
+import { isDomainError } from '$lib/server/domain/errors';
+import {
+	agendaDocName,
+	canViewMeeting,
+	getMeeting,
+	meetingScope,
+	meetingState,
+	type Meeting
+} from '$lib/server/domain/meetings';
+import { loadDocState } from '$lib/server/yjs/store';
+
+export function parseMeetingId(raw: string): number {
+	const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
+	if (!id) error(404, { message: msg.error_NOT_FOUND(), code: 'NOT_FOUND' });
+	return id;
+}
+
+function findMeeting(db: Db, id: number): Meeting {
+	try {
+		return getMeeting(db, id);
+	} catch (e) {
+		if (isDomainError(e)) error(404, { message: msg.error_NOT_FOUND(), code: 'NOT_FOUND' });
+		throw e;
+	}
+}
+
+function refuse(actor: Actor | null): never {
+	if (!actor) error(401, { message: msg.error_UNAUTHENTICATED(), code: 'UNAUTHENTICATED' });
+	error(403, { message: msg.error_FORBIDDEN(), code: 'FORBIDDEN' });
+}
+
+/**
+ * Loads a meeting for one kind of screen. `projector` lets anyone see a public meeting's screen;
+ * `console` needs the right to run the meeting.
+ */
+export function meetingForScreen(
+	db: Db,
+	actor: Actor | null,
+	rawId: string,
+	as: 'phone' | 'console' | 'projector'
+) {
+	const m = findMeeting(db, parseMeetingId(rawId));
+	const canManage = can(actor, 'meeting.manage', meetingScope(db, m));
+	if (as === 'console' ? !canManage : !canViewMeeting(db, actor, m, { projector: as === 'projector' }))
+		refuse(actor);
+	return {
+		meeting: {
+			id: m.id,
+			title: m.title,
+			place: m.place,
+			startsAt: m.startsAt.getTime(),
+			isPublic: m.isPublic,
+			joinCode: m.joinCode
+		},
+		canManage,
+		state: meetingState(db, m.id)
+	};
+}
+
+/**
+ * The agenda as stored (every update is stored before it is relayed, so this is current): the first
+ * paint on a slow phone and the projector's source when it may not open the Yjs socket.
+ */
+export function storedAgenda(db: Db, meetingId: number): AgendaItem[] {
+	const doc = new Y.Doc();
+	try {
+		loadDocState(db, agendaDocName(meetingId), doc);
+		return listItems(doc);
+	} finally {
+		doc.destroy();
+	}
+}

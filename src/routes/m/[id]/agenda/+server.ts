@@ -1,0 +1,14 @@
+import { json } from '@sveltejs/kit';
+import { useDb } from '$lib/server/db';
+import { meetingForScreen, storedAgenda } from '../access.server';
+import type { RequestHandler } from './$types';
+
+/**
+ * The agenda as JSON, for a screen that cannot open the Yjs socket (the anonymous projector of a
+ * public meeting): it fetches this again after each `meeting:state`.
+ */
+export const GET: RequestHandler = ({ locals, params }) => {
+	const db = useDb();
+	const { meeting } = meetingForScreen(db, locals.actor, params.id, 'projector');
+	return json(storedAgenda(db, meeting.id), { headers: { 'cache-control': 'no-store' } });
+};

@@ -1,0 +1,39 @@
+import { error } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
+import { useDb } from '$lib/server/db';
+import { can } from '$lib/server/authz';
+import { meeting } from '$lib/server/db/schema';
+import { canViewMeeting, meetingScope } from '$lib/server/domain/meetings';
+import { errorMessage } from '$lib/i18n';
+import { manageablePlaces, placeLabel } from './places.server';
+import type { PageServerLoad } from './$types';
+
+const ORDER = { live: 0, draft: 1, closed: 2 } as const;
+
+/** Live meetings first, then upcoming by date, then closed ones, latest first. */
+export const load: PageServerLoad = ({ locals }) => {
+	const actor = locals.actor;
+	if (!actor) error(401, { message: errorMessage('UNAUTHENTICATED'), code: 'UNAUTHENTICATED' });
+	const db = useDb();
+	const meetings = db
+		.select()
+		.from(meeting)
+		.where(eq(meeting.communityId, actor.communityId))
+		.all()
+		.filter((m) => canViewMeeting(db, actor, m))
+		.sort(
+			(a, b) =>
+				ORDER[a.status] - ORDER[b.status] ||
+				(a.status === 'closed' ? -1 : 1) * (a.startsAt.getTime() - b.startsAt.getTime())
+		)
+		.map((m) => ({
+			id: m.id,
+			title: m.title,
+			status: m.status,
+			place: m.place,
+			startsAt: m.startsAt.getTime(),
+			scope: placeLabel(db, actor.communityId, m.scopeType, m.scopeId),
+			mayManage: can(actor, 'meeting.manage', meetingScope(db, m))
+		}));
+	return { meetings, mayCreate: manageablePlaces(db, actor).length > 0 };
+};

@@ -1,0 +1,52 @@
+import { error } from '@sveltejs/kit';
+import QRCode from 'qrcode';
+import * as v from 'valibot';
+import { useDb } from '$lib/server/db';
+import { meetingFor, meetingState, openMeeting } from '$lib/server/domain/meetings';
+import { broadcastMeetingState } from '$lib/server/realtime';
+import { runAction } from '$lib/server/forms';
+import { errorMessage } from '$lib/i18n';
+import { failed, orError } from '../../admin/forms.server';
+import { placeLabel } from '../places.server';
+import type { Actions, PageServerLoad } from './$types';
+
+const Id = v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));
+
+function meetingId(params: { id: string }): number {
+	const id = v.safeParse(Id, params.id);
+	if (!id.success) error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });
+	return id.output;
+}
+
+/** The facilitator's setup page: the join QR code to print or show, who is expected, and the way in. */
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const db = useDb();
+	const m = orError(() => meetingFor(db, locals.actor, meetingId(params), 'meeting.manage'));
+	const state = meetingState(db, m.id);
+	const joinUrl = `${url.origin}/j/${m.joinCode}`;
+	return {
+		meeting: {
+			id: m.id,
+			title: m.title,
+			status: m.status,
+			place: m.place,
+			startsAt: m.startsAt.getTime(),
+			votingUnit: m.votingUnit,
+			isPublic: m.isPublic,
+			scope: placeLabel(db, m.communityId, m.scopeType, m.scopeId)
+		},
+		attendance: state.attendance,
+		joinUrl,
+		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+	};
+};
+
+export const actions: Actions = {
+	open: async ({ locals, params }) => {
+		const id = meetingId(params);
+		const result = await runAction(() => openMeeting(useDb(), locals.actor, id));
+		if (failed(result)) return result;
+		broadcastMeetingState(id);
+		return { done: 'opened' };
+	}
+};

@@ -1,0 +1,61 @@
+import { error, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { useDb } from '$lib/server/db';
+import { MEETING_SCOPES, VOTING_UNITS } from '$lib/server/db/schema';
+import { createMeeting } from '$lib/server/domain/meetings';
+import { formValues, parseForm, runAction } from '$lib/server/forms';
+import { errorMessage } from '$lib/i18n';
+import { failed } from '../../admin/forms.server';
+import { manageablePlaces } from '../places.server';
+import type { Actions, PageServerLoad } from './$types';
+
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
+
+/** `<input type=datetime-local>` sends wall-clock time without a zone; meetings are held in China (UTC+8). */
+const chinaTime = v.pipe(
+	v.string(),
+	v.trim(),
+	v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/),
+	v.transform((s) => new Date(`${s.length === 16 ? s + ':00' : s}+08:00`)),
+	v.check((d) => !Number.isNaN(d.getTime()))
+);
+
+const MeetingSchema = v.object({
+	title: text(80),
+	scope: v.pipe(
+		v.string(),
+		v.regex(new RegExp(`^(?:${MEETING_SCOPES.join('|')}):[1-9]\\d{0,14}$`)),
+		v.transform((s) => {
+			const [type, id] = s.split(':');
+			return { scopeType: type as (typeof MEETING_SCOPES)[number], scopeId: Number(id) };
+		})
+	),
+	startsAt: chinaTime,
+	place: text(80),
+	votingUnit: v.picklist(VOTING_UNITS),
+	/** An unchecked checkbox sends nothing. */
+	isPublic: v.pipe(
+		v.optional(v.string(), ''),
+		v.transform((s) => s !== '')
+	)
+});
+
+export const load: PageServerLoad = ({ locals }) => {
+	if (!locals.actor) error(401, { message: errorMessage('UNAUTHENTICATED'), code: 'UNAUTHENTICATED' });
+	return { places: manageablePlaces(useDb(), locals.actor), units: VOTING_UNITS };
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals }) => {
+		const data = await request.formData();
+		const parsed = parseForm(MeetingSchema, data);
+		if (!parsed.ok) return parsed.failure;
+		const { scope, ...rest } = parsed.output;
+		const result = await runAction(
+			() => createMeeting(useDb(), locals.actor, { ...rest, ...scope }),
+			formValues(data)
+		);
+		if (failed(result)) return result;
+		redirect(303, `/meetings/${result}`);
+	}
+};

@@ -1,0 +1,52 @@
+import * as v from 'valibot';
+import { asc, eq } from 'drizzle-orm';
+import { useDb } from '$lib/server/db';
+import { building, estate, PROPOSAL_CATEGORIES, PROPOSAL_STATUSES } from '$lib/server/db/schema';
+import { listProposals, type ProposalFilter } from '$lib/server/domain/proposals';
+import { mayFile } from './filing.server';
+import { orError } from '../admin/forms.server';
+import type { PageServerLoad } from './$types';
+
+/** Filters come from the query string; anything unknown is ignored rather than an error. */
+const FilterSchema = v.object({
+	status: v.fallback(v.optional(v.picklist(PROPOSAL_STATUSES)), undefined),
+	category: v.fallback(v.optional(v.picklist(PROPOSAL_CATEGORIES)), undefined),
+	building: v.fallback(
+		v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number))),
+		undefined
+	),
+	sort: v.fallback(v.optional(v.picklist(['newest', 'seconds'])), undefined)
+});
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const db = useDb();
+	const actor = locals.actor;
+	const q = v.parse(FilterSchema, Object.fromEntries(url.searchParams));
+	const filter: ProposalFilter = {
+		status: q.status,
+		category: q.category,
+		buildingId: q.building,
+		sort: q.sort ?? 'newest'
+	};
+	const proposals = orError(() => listProposals(db, actor, filter));
+	const buildings = db
+		.select({ id: building.id, name: building.name, estateName: estate.name })
+		.from(building)
+		.leftJoin(estate, eq(building.estateId, estate.id))
+		.where(eq(building.communityId, actor!.communityId))
+		.orderBy(asc(estate.name), asc(building.name))
+		.all();
+	return {
+		proposals: proposals.map((p) => ({ ...p, createdAt: p.createdAt.getTime() })),
+		buildings,
+		filter: {
+			status: q.status ?? '',
+			category: q.category ?? '',
+			building: q.building ?? '',
+			sort: filter.sort
+		},
+		statuses: PROPOSAL_STATUSES,
+		categories: PROPOSAL_CATEGORIES,
+		mayFile: mayFile(db, actor)
+	};
+};

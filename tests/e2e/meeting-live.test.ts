@@ -1,0 +1,122 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { demoInvitationPaths } from '../helpers/server';
+
+/**
+ * One meeting, four screens: the facilitator's console, two residents' phones and the projector (no
+ * login). Everything a screen shows comes from the server, so each expectation polls until it holds.
+ */
+test.use({ locale: 'zh-CN' });
+
+async function residentPhone(browser: Browser, invitation: string) {
+	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+	const page = await ctx.newPage();
+	await page.goto(invitation);
+	const heading = page.getByRole('heading', { level: 1 });
+	await expect(heading).toContainText('您好');
+	const name = (await heading.innerText()).replace(/，您好.*$/, '').trim();
+	return { ctx, page, name };
+}
+
+async function connected(page: Page) {
+	await expect(page.getByRole('status').filter({ hasText: '已连接' })).toBeVisible();
+}
+
+test('a facilitator runs a meeting that two phones and the projector follow live', async ({ browser }) => {
+	const invitations = demoInvitationPaths(process.env.E2E_SERVER_OUTPUT ?? '');
+	expect(invitations.length).toBeGreaterThanOrEqual(2);
+
+	// The facilitator creates a public meeting for 1栋 and opens its console.
+	const staff = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+	const console_ = await staff.newPage();
+	await console_.goto('/login');
+	await console_.getByLabel('用户名').fill('facilitator');
+	await console_.getByLabel('密码').fill('yizhan-demo');
+	await console_.getByRole('button', { name: '登录' }).click();
+	await expect(console_.getByRole('heading', { level: 1 })).toContainText('您好');
+	await console_.goto('/meetings/new');
+	await console_.getByLabel('议事会名称').fill('1栋楼道议事会');
+	await console_.getByLabel('范围').selectOption({ label: '富春小区 1栋' });
+	await console_.getByLabel(/日期和时间/).fill('2025-07-20T19:30');
+	await console_.getByLabel('地点').fill('1栋楼下');
+	await console_.getByRole('button', { name: '创建' }).click();
+	await expect(console_).toHaveURL(/\/meetings\/\d+$/);
+	const meetingId = Number(new URL(console_.url()).pathname.split('/').pop());
+
+	await console_.goto(`/m/${meetingId}/console`);
+	await connected(console_);
+	await console_.getByRole('button', { name: '开始会议' }).click();
+	await expect(console_.getByRole('button', { name: '结束会议' })).toBeVisible();
+
+	// Two items, typed into the live agenda; the first becomes current.
+	for (const [title, minutes] of [
+		['加装电梯的费用分摊', '20'],
+		['楼道堆放杂物的清理', '10']
+	]) {
+		await console_.locator('#new-title').fill(title);
+		await console_.locator('#new-minutes').fill(minutes);
+		await console_.getByRole('button', { name: '添加议题' }).click();
+		await expect(console_.locator('ol.items input[id^="title-"]').last()).toHaveValue(title);
+	}
+	await console_
+		.getByRole('listitem', { name: '第 1 项议题' })
+		.getByRole('button', { name: '设为当前议题' })
+		.click();
+	await expect(console_.getByRole('listitem', { name: '第 1 项议题' })).toContainText('当前议题');
+
+	// Two residents of 1栋 on their phones.
+	const alice = await residentPhone(browser, invitations[0]);
+	const bob = await residentPhone(browser, invitations[1]);
+	for (const r of [alice, bob]) {
+		await r.page.goto(`/m/${meetingId}`);
+		await connected(r.page);
+		await expect(r.page.locator('.current-title')).toHaveText('加装电梯的费用分摊');
+		await expect(r.page.getByRole('list').filter({ hasText: '楼道堆放杂物的清理' })).toBeVisible();
+		await r.page.getByRole('button', { name: '签到', exact: true }).click();
+		await expect(r.page.getByText('已签到')).toBeVisible();
+	}
+	await expect(bob.page.getByText('到会 2 / 应到 6（按户）')).toBeVisible();
+	await expect(bob.page.getByText('未过半数')).toBeVisible();
+
+	await alice.page.getByRole('button', { name: /举手发言/ }).click();
+	await expect(alice.page.getByRole('button', { name: '放下手' })).toBeVisible();
+	await expect(alice.page.getByText('下一个就是您')).toBeVisible();
+	await bob.page.getByRole('button', { name: /举手发言/ }).click();
+	await expect(bob.page.getByText('前面还有 1 人')).toBeVisible();
+
+	// The projector in the courtyard: a borrowed laptop, nobody logged in.
+	const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+	const screen = await screenCtx.newPage();
+	await screen.goto(`/m/${meetingId}/screen`);
+	await connected(screen);
+	await expect(screen.getByRole('heading', { level: 1 })).toHaveText('加装电梯的费用分摊');
+	await expect(screen.getByText('到会 2 / 应到 6（按户）')).toBeVisible();
+	const queue = screen.getByRole('region', { name: '发言排队' });
+	await expect(queue).toContainText(alice.name);
+	await expect(queue).toContainText(bob.name);
+	await expect(screen.locator('.qr svg')).toBeVisible();
+	await expect(screen.locator('header')).toBeHidden();
+	const overflow = await screen.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+	expect(overflow).toBeLessThanOrEqual(0);
+
+	// The facilitator gives the floor to the first hand; everyone sees it.
+	await console_.getByRole('button', { name: `请 ${alice.name} 发言` }).click();
+	await expect(alice.page.getByText('轮到您发言了')).toBeVisible();
+	await expect(bob.page.getByText('下一个就是您')).toBeVisible();
+	await expect(screen.getByText(`正在发言：${alice.name}`)).toBeVisible();
+
+	// The timer runs on every screen from the server's state.
+	await console_.getByRole('button', { name: /开始计时/ }).click();
+	await expect(screen.getByRole('timer')).not.toHaveText('00:00');
+
+	// Setting another item current reaches the projector.
+	await console_
+		.getByRole('listitem', { name: '第 2 项议题' })
+		.getByRole('button', { name: '设为当前议题' })
+		.click();
+	await expect(screen.getByRole('heading', { level: 1 })).toHaveText('楼道堆放杂物的清理');
+
+	await console_.getByRole('button', { name: '结束发言' }).click();
+	await expect(screen.getByText(`正在发言：${alice.name}`)).toBeHidden();
+
+	for (const c of [staff, alice.ctx, bob.ctx, screenCtx]) await c.close();
+});
