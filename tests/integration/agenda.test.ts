@@ -111,6 +111,24 @@ describe('the agenda document', () => {
 		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name), outsiderCookie)).toBe(4403);
 	});
 
+	it('merges edits a facilitator made while offline with edits made meanwhile by others', async () => {
+		const name = newMeeting();
+		const offline = providerFor(server.url, name, facilitator);
+		const online = providerFor(server.url, name, committee);
+		await Promise.all([synced(offline), synced(online)]);
+		const id = addItem(offline.doc, { title: '加装电梯' });
+		await until(online.doc, () => listItems(online.doc).length === 1);
+		offline.disconnect();
+		itemText(offline.doc, id, 'notes')!.insert(0, '离线时写的');
+		addItem(online.doc, { title: '在线时加的' });
+		offline.connect();
+		await until(online.doc, () => listItems(online.doc)[0].notes === '离线时写的');
+		await until(offline.doc, () => listItems(offline.doc).length === 2);
+		expect(listItems(offline.doc)).toEqual(listItems(online.doc));
+		offline.destroy();
+		online.destroy();
+	});
+
 	it('keeps every edit across a server restart', async () => {
 		const name = newMeeting();
 		const f = providerFor(server.url, name, facilitator);

@@ -202,6 +202,16 @@ describe('live meeting over a real server', () => {
 		expect(after.speakers).toEqual([]);
 	});
 
+	it('tells a resident’s open phone when the facilitator marks them present', async () => {
+		const { meetingId, console: console_ } = await liveMeeting();
+		const phone = await connected({ cookie: residentB });
+		const { me: before } = await joined(phone, meetingId, 'phone');
+		expect(before.present).toBe(false);
+		const told = new Promise<{ meetingId: number; me: Me }>((resolve) => phone.once('meeting:me', resolve));
+		await ok(console_, 'attendance:mark', { meetingId, residentId: before.residentId, present: true });
+		expect(await told).toMatchObject({ meetingId, me: { residentId: before.residentId, present: true } });
+	});
+
 	it('the facilitator cannot mark a resident of another building present', async () => {
 		const { meetingId, console: console_ } = await liveMeeting();
 		const other = db

@@ -63,4 +63,6 @@ export interface MeetingClientEvents {
 
 export interface MeetingServerEvents {
 	'meeting:state': (state: MeetingState) => void;
+	/** To one user's screens, when someone else changed their part (a facilitator marked them present). */
+	'meeting:me': (p: { meetingId: number; me: Me }) => void;
 }

@@ -74,6 +74,9 @@ export class LiveMeeting {
 			if (!s.active) this.#reconnectLater();
 		});
 		s.on('session:ended', () => this.#end('UNAUTHENTICATED'));
+		s.on('meeting:me', ({ meetingId, me }) => {
+			if (meetingId === this.meetingId) this.me = me;
+		});
 		s.on('meeting:state', (state) => {
 			if (state.meeting.id !== this.meetingId) return;
 			// Broadcasts may cross a newer join ack on the wire; keep whichever the server made last.

@@ -8,8 +8,8 @@ import * as v from 'valibot';
 import type { Ack } from '$lib/realtime/protocol';
 import type { JoinPayload, Me, MeetingState } from '$lib/realtime/meeting';
 import type { Db } from '../db';
-import { attendance, speakerRequest } from '../db/schema';
-import { can, type Actor } from '../authz';
+import { attendance, speakerRequest, user } from '../db/schema';
+import { can, loadActor, type Actor } from '../authz';
 import { checkIn, giveFloor, lowerHand, markAttendance, raiseHand } from '../domain/attendance';
 import { DomainError, isDomainError } from '../domain/errors';
 import {
@@ -25,7 +25,7 @@ import {
 	type Meeting
 } from '../domain/meetings';
 import { answer, parsePayload } from './envelope';
-import { meetingRoom } from './rooms';
+import { meetingRoom, userRoom } from './rooms';
 import type { HandlerDeps, Io } from './index';
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -201,9 +201,18 @@ export function checkInHandler({ socket, db }: HandlerDeps) {
 	});
 }
 
-export function markAttendanceHandler({ socket, db }: HandlerDeps) {
+/** Tells a resident's own screens that their attendance changed (the broadcast state has only counts). */
+function notifyResident(io: HandlerDeps['io'], db: Db, meetingId: number, residentId: number) {
+	const account = db.select().from(user).where(eq(user.residentId, residentId)).get();
+	if (!account) return; // no phone: nobody to tell
+	const me = meFor(db, loadActor(db, account), getMeeting(db, meetingId));
+	io.to(userRoom(account.id)).emit('meeting:me', { meetingId, me });
+}
+
+export function markAttendanceHandler({ io, socket, db }: HandlerDeps) {
 	return change(MarkSchema, ({ meetingId, residentId, present }) => {
 		markAttendance(db, socket.data.actor, meetingId, residentId, present);
+		notifyResident(io, db, meetingId, residentId);
 		return null;
 	});
 }
