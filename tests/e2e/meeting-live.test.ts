@@ -44,6 +44,10 @@ test('a facilitator runs a meeting that two phones and the projector follow live
 
 	await console_.goto(`/m/${meetingId}/console`);
 	await connected(console_);
+	// The projector link carries the join code (also on the QR code) that lets a borrowed laptop show it.
+	const screenPath = (await console_.getByRole('link', { name: '打开投影屏幕' }).getAttribute('href'))!;
+	const code = new URL(screenPath, 'http://x').searchParams.get('code')!;
+	expect(code).toMatch(/^[a-z2-7]{8}$/);
 	await console_.getByRole('button', { name: '开始会议' }).click();
 	await expect(console_.getByRole('button', { name: '结束会议' })).toBeVisible();
 
@@ -66,12 +70,21 @@ test('a facilitator runs a meeting that two phones and the projector follow live
 	// Two residents of 1栋 on their phones.
 	const alice = await residentPhone(browser, invitations[0]);
 	const bob = await residentPhone(browser, invitations[1]);
+	// Alice scans the QR code (/j/<code>): checked in and taken to the meeting.
+	await alice.page.goto(`/j/${code}`);
+	await expect(alice.page).toHaveURL(new RegExp(`/m/${meetingId}$`));
+	// Bob opens the meeting and types the code shown on the screen; a wrong code is refused first.
+	await bob.page.goto(`/m/${meetingId}`);
+	await connected(bob.page);
+	await bob.page.getByLabel('签到码').fill('aaaaaaaa');
+	await bob.page.getByRole('button', { name: '签到', exact: true }).click();
+	await expect(bob.page.getByText('签到码不对')).toBeVisible();
+	await bob.page.getByLabel('签到码').fill(code.toUpperCase());
+	await bob.page.getByRole('button', { name: '签到', exact: true }).click();
 	for (const r of [alice, bob]) {
-		await r.page.goto(`/m/${meetingId}`);
 		await connected(r.page);
 		await expect(r.page.locator('.current-title')).toHaveText('加装电梯的费用分摊');
 		await expect(r.page.getByRole('list').filter({ hasText: '楼道堆放杂物的清理' })).toBeVisible();
-		await r.page.getByRole('button', { name: '签到', exact: true }).click();
 		await expect(r.page.getByText('已签到')).toBeVisible();
 	}
 	await expect(bob.page.getByText('到会 2 / 应到 6（按户）')).toBeVisible();
@@ -87,6 +100,8 @@ test('a facilitator runs a meeting that two phones and the projector follow live
 	const screenCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
 	const screen = await screenCtx.newPage();
 	await screen.goto(`/m/${meetingId}/screen`);
+	await expect(screen.getByText('请先登录')).toBeVisible(); // without the code: no peeking by meeting number
+	await screen.goto(screenPath);
 	await connected(screen);
 	await expect(screen.getByRole('heading', { level: 1 })).toHaveText('加装电梯的费用分摊');
 	await expect(screen.getByText('到会 2 / 应到 6（按户）')).toBeVisible();

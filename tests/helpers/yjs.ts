@@ -3,7 +3,13 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 
-export function providerFor(baseUrl: string, docName: string, cookie: string | undefined, doc = new Y.Doc()) {
+export function providerFor(
+	baseUrl: string,
+	docName: string,
+	cookie: string | undefined,
+	doc = new Y.Doc(),
+	params: Record<string, string> = {}
+) {
 	class CookieWebSocket extends WebSocket {
 		constructor(url: string, protocols?: string | string[]) {
 			super(url, protocols, { headers: cookie ? { cookie } : {} });
@@ -11,7 +17,8 @@ export function providerFor(baseUrl: string, docName: string, cookie: string | u
 	}
 	return new WebsocketProvider(baseUrl.replace('http', 'ws') + '/yjs', docName, doc, {
 		WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true // otherwise providers in one process sync through BroadcastChannel, not the server
+		disableBc: true, // otherwise providers in one process sync through BroadcastChannel, not the server
+		params
 	});
 }
 

@@ -7,9 +7,10 @@ import { eq } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { addItem, itemText, listItems } from '$lib/agenda';
 import { openDatabase, type Db } from '$lib/server/db';
-import { user, yjsSnapshot, yjsUpdate } from '$lib/server/db/schema';
+import { household, resident, user, yjsSnapshot, yjsUpdate } from '$lib/server/db/schema';
 import { loadActor } from '$lib/server/authz';
-import { createMeeting } from '$lib/server/domain/meetings';
+import { createMeeting, getMeeting } from '$lib/server/domain/meetings';
+import { issueInvitation } from '$lib/server/domain/accounts';
 import { demoInvitationPaths, startServer, type TestServer } from '../helpers/server';
 import { join, login } from '../helpers/http';
 import { providerFor, synced, until, yjsCloseCode } from '../helpers/yjs';
@@ -18,14 +19,14 @@ let server: TestServer;
 let db: Db;
 let facilitator: string;
 let committee: string;
-let resident: string;
+let residentCookie: string;
 
 beforeAll(async () => {
 	server = await startServer();
 	db = openDatabase(server.dbPath);
 	facilitator = await login(server.url, 'facilitator');
 	committee = await login(server.url, 'committee');
-	resident = (await join(server.url, demoInvitationPaths(server.output())[0])).cookie!;
+	residentCookie = (await join(server.url, demoInvitationPaths(server.output())[0])).cookie!;
 });
 afterAll(async () => {
 	db?.$client.close();
@@ -33,8 +34,15 @@ afterAll(async () => {
 });
 
 function newMeeting(isPublic = true): string {
+	return agendaOf(newMeetingId(isPublic));
+}
+
+const agendaOf = (id: number) => `meeting:${id}:agenda`;
+const codeOf = (docName: string) => getMeeting(db, Number(docName.split(':')[1])).joinCode;
+
+function newMeetingId(isPublic: boolean): number {
 	const row = db.select().from(user).where(eq(user.username, 'facilitator')).get()!;
-	const id = createMeeting(db, loadActor(db, row), {
+	return createMeeting(db, loadActor(db, row), {
 		title: '1栋月度议事会',
 		scopeType: 'building',
 		scopeId: 1,
@@ -43,7 +51,6 @@ function newMeeting(isPublic = true): string {
 		votingUnit: 'household',
 		isPublic
 	});
-	return `meeting:${id}:agenda`;
 }
 
 const enc = encodeURIComponent;
@@ -72,7 +79,7 @@ describe('the agenda document', () => {
 		const f = providerFor(server.url, name, facilitator);
 		await synced(f);
 		addItem(f.doc, { title: '停车' });
-		const r = providerFor(server.url, name, resident);
+		const r = providerFor(server.url, name, residentCookie);
 		await synced(r);
 		await until(r.doc, () => listItems(r.doc).length === 1);
 		const storedBefore = db.select().from(yjsUpdate).where(eq(yjsUpdate.docName, name)).all().length;
@@ -88,27 +95,44 @@ describe('the agenda document', () => {
 		r.destroy();
 	});
 
-	it('serves a public meeting’s agenda to the projector without a login, read-only', async () => {
+	it('serves a public meeting’s agenda to the projector with its join code and no login, read-only', async () => {
 		const name = newMeeting(true);
+		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name))).toBe(4401);
+		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name) + '?code=aaaaaaaa')).toBe(4401);
 		const f = providerFor(server.url, name, facilitator);
 		await synced(f);
 		addItem(f.doc, { title: '加装电梯' });
-		const projector = providerFor(server.url, name, undefined);
+		const stored = () => db.select().from(yjsUpdate).where(eq(yjsUpdate.docName, name)).all().length;
+		const projector = providerFor(server.url, name, undefined, undefined, { code: codeOf(name) });
 		await synced(projector);
 		await until(projector.doc, () => listItems(projector.doc).length === 1);
 		addItem(projector.doc, { title: '投影乱写' });
 		addItem(f.doc, { title: '卫生' });
 		await until(projector.doc, () => listItems(projector.doc).some((i) => i.title === '卫生'));
 		expect(listItems(f.doc)).toHaveLength(2);
+		const storedNow = stored();
 		f.destroy();
 		projector.destroy();
-		expect(await yjsCloseCode(server.url, '/yjs/' + enc(newMeeting(false)))).toBe(4401);
+		// Two facilitator items stored (plus compaction may fold them), the projector's never.
+		expect(storedNow).toBeLessThanOrEqual(2);
+		const hidden = newMeeting(false);
+		expect(await yjsCloseCode(server.url, '/yjs/' + enc(hidden) + '?code=' + codeOf(hidden))).toBe(4401);
 	});
 
-	it('refuses residents of other buildings', async () => {
+	it('refuses residents of other buildings and staff outside the scope', async () => {
 		const name = newMeeting(false);
-		const outsiderCookie = await login(server.url, 'liaison');
-		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name), outsiderCookie)).toBe(4403);
+		const other = db
+			.select({ id: resident.id })
+			.from(resident)
+			.innerJoin(household, eq(resident.householdId, household.id))
+			.where(eq(household.buildingId, 2))
+			.get()!;
+		const { token } = issueInvitation(db, { residentId: other.id, kind: 'link', createdByUserId: null });
+		const outsider = (await join(server.url, `/join/${token}`)).cookie!;
+		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name), outsider)).toBe(4403);
+		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name), await login(server.url, 'liaison'))).toBe(
+			4403
+		);
 	});
 
 	it('merges edits a facilitator made while offline with edits made meanwhile by others', async () => {

@@ -79,8 +79,9 @@ describe('foundation over a real server', () => {
 		const cookie = await login(server.url, 'facilitator');
 		const ok = socketFor(cookie);
 		expect(await connectOutcome(ok)).toBe('connected');
-		const ack = await ok.emitWithAck('scope:subscribe', { type: 'building', id: 1 });
-		expect(ack).toEqual({ ok: true, data: { room: 'scope:building:1' } });
+		// Authenticated and served: a meeting that does not exist is a coded answer, not a refusal.
+		const ack = await ok.emitWithAck('meeting:join', { meetingId: 999_999, as: 'phone' });
+		expect(ack).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
 		ok.close();
 
 		const anonymous = socketFor();
@@ -97,8 +98,9 @@ describe('foundation over a real server', () => {
 			forceNew: true
 		});
 		expect(await connectOutcome(polling)).toBe('connected');
-		expect(await polling.emitWithAck('scope:subscribe', { type: 'community', id: 1 })).toMatchObject({
-			ok: true
+		expect(await polling.emitWithAck('meeting:join', { meetingId: 999_999, as: 'phone' })).toMatchObject({
+			ok: false,
+			error: { code: 'NOT_FOUND' }
 		});
 		polling.close();
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
@@ -107,10 +109,10 @@ describe('foundation over a real server', () => {
 	it('answers a malformed socket payload with a coded error and keeps the connection', async () => {
 		const s = socketFor(await login(server.url, 'facilitator'));
 		await connectOutcome(s);
-		const bad = await s.emitWithAck('scope:subscribe', { type: 'building', id: 'x', extra: 1 });
+		const bad = await s.emitWithAck('meeting:join', { meetingId: 'x', as: 'phone', extra: 1 });
 		expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-		const good = await s.emitWithAck('scope:subscribe', { type: 'community', id: 1 });
-		expect(good.ok).toBe(true);
+		const good = await s.emitWithAck('meeting:join', { meetingId: 999_999, as: 'phone' });
+		expect(good).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
 		s.close();
 	});
 
@@ -126,6 +128,17 @@ describe('foundation over a real server', () => {
 		expect(await connectOutcome(again)).toBe('UNAUTHENTICATED');
 		again.close();
 		expect(await yjsClose('/yjs/building%3A1%3Anotes', cookie)).toBe(4401);
+	});
+
+	it('switches the language and never redirects to another site', async () => {
+		for (const back of ['//evil.example', '/\\evil.example', 'https://evil.example/x']) {
+			const res = await postForm(`${server.url}/lang?/switch`, { locale: 'en', back });
+			expect(res.status).toBe(303);
+			expect(res.headers.get('location')).toBe('/');
+		}
+		const res = await postForm(`${server.url}/lang?/switch`, { locale: 'en', back: '/login?x=1' });
+		expect(res.headers.get('location')).toBe('/login?x=1');
+		expect(res.headers.getSetCookie().join()).toContain('PARAGLIDE_LOCALE=en');
 	});
 
 	it('logs a resident in through an invitation link, once', async () => {

@@ -7,10 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/server/db';
-import { household, resident, user } from '$lib/server/db/schema';
+import { household, resident, roleAssignment, user, yjsUpdate } from '$lib/server/db/schema';
+import { addItem, listItems } from '$lib/agenda';
+import { providerFor, synced } from '../helpers/yjs';
 import { loadActor } from '$lib/server/authz';
 import { issueInvitation } from '$lib/server/domain/accounts';
-import { createMeeting } from '$lib/server/domain/meetings';
+import { createMeeting, getMeeting } from '$lib/server/domain/meetings';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
 import type { Ack } from '$lib/realtime/protocol';
 import type { Me, MeetingState } from '$lib/realtime/meeting';
@@ -63,6 +65,8 @@ function newMeeting(isPublic = true): number {
 		isPublic
 	});
 }
+
+const codeOf = (meetingId: number) => getMeeting(db, meetingId).joinCode;
 
 function socketFor(opts: { cookie?: string; auth?: Record<string, unknown> }): Socket {
 	const s = connectSocket(server.url, {
@@ -138,7 +142,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('live meeting over a real server', () => {
 	it('a resident checks in and every joined screen (anonymous projector and console) sees present=1', async () => {
 		const { meetingId, console: console_ } = await liveMeeting();
-		const projector = await connected({ auth: { projectorMeetingId: meetingId } });
+		const projector = await connected({ auth: { projectorMeetingId: meetingId, code: codeOf(meetingId) } });
 		const atStart = await joined(projector, meetingId, 'projector');
 		expect(atStart.state.attendance.present).toBe(0);
 		expect(atStart.me).toEqual({ residentId: null, present: false, handRaised: false, canManage: false });
@@ -149,7 +153,7 @@ describe('live meeting over a real server', () => {
 		expect(mine.me.residentId).toBeGreaterThan(0);
 
 		const seen = [projector, console_, phone].map((s) => stateWhere(s, (st) => st.attendance.present === 1));
-		const { me } = await ok<{ me: Me }>(phone, 'attendance:checkIn', { meetingId });
+		const { me } = await ok<{ me: Me }>(phone, 'attendance:checkIn', { meetingId, code: codeOf(meetingId) });
 		expect(me.present).toBe(true);
 		const states = await Promise.all(seen);
 		for (const st of states) expect(st.attendance).toMatchObject({ present: 1, quorum: false });
@@ -163,10 +167,52 @@ describe('live meeting over a real server', () => {
 			ok: false,
 			error: { code: 'FORBIDDEN' }
 		});
-		expect(await request(projector, 'scope:subscribe', { type: 'community', id: 1 })).toMatchObject({
+		expect(await request(projector, 'timer:start', { meetingId })).toMatchObject({
 			ok: false,
 			error: { code: 'FORBIDDEN' }
 		});
+	});
+
+	it('stops a building head at once when their role is taken away, without a reconnect', async () => {
+		const head = await login(server.url, 'building1');
+		const meetingId = newMeeting();
+		const s = await connected({ cookie: head });
+		expect((await joined(s, meetingId, 'console')).me.canManage).toBe(true);
+		await ok(s, 'meeting:open', { meetingId });
+		const headUser = db.select().from(user).where(eq(user.username, 'building1')).get()!;
+		const removed = db.delete(roleAssignment).where(eq(roleAssignment.userId, headUser.id)).returning().all();
+		try {
+			expect(await request(s, 'item:setCurrent', { meetingId, itemId: 'a' })).toMatchObject({
+				ok: false,
+				error: { code: 'FORBIDDEN' }
+			});
+		} finally {
+			db.insert(roleAssignment).values(removed).run();
+		}
+	});
+
+	it('makes a closed meeting’s agenda read-only for editors who are still connected', async () => {
+		const { meetingId, console: console_ } = await liveMeeting();
+		const name = `meeting:${meetingId}:agenda`;
+		const editor = providerFor(server.url, name, facilitator);
+		await synced(editor);
+		addItem(editor.doc, { title: '会前加的' });
+		const reauthorized = new Promise<number>((resolve) =>
+			editor.on('connection-close', (e: CloseEvent | null) => e && resolve(e.code))
+		);
+		await ok(console_, 'meeting:close', { meetingId });
+		expect(await reauthorized).toBe(4509);
+		await synced(editor);
+		const storedRows = () => db.select().from(yjsUpdate).where(eq(yjsUpdate.docName, name)).all().length;
+		const before = storedRows();
+		addItem(editor.doc, { title: '会后偷加的' });
+		// A fresh reader proves the server's copy: the late item never arrives there.
+		const reader = providerFor(server.url, name, facilitator);
+		await synced(reader);
+		expect(listItems(reader.doc).map((i) => i.title)).toEqual(['会前加的']);
+		expect(storedRows()).toBe(before);
+		editor.destroy();
+		reader.destroy();
 	});
 
 	it('the facilitator marks a resident without a phone present and absent again', async () => {
@@ -184,13 +230,27 @@ describe('live meeting over a real server', () => {
 		await absent;
 	});
 
+	it('refuses a check-in without the code shown in the room, and counts nobody', async () => {
+		const { meetingId } = await liveMeeting();
+		const phone = await connected({ cookie: residentA });
+		await joined(phone, meetingId, 'phone');
+		expect(await request(phone, 'attendance:checkIn', { meetingId, code: 'aaaaaaaa' })).toMatchObject({
+			ok: false,
+			error: { code: 'WRONG_CODE' }
+		});
+		const { state, me } = await joined(phone, meetingId, 'phone');
+		expect(state.attendance.present).toBe(0);
+		expect(me.present).toBe(false);
+		expect(JSON.stringify(state)).not.toContain(codeOf(meetingId));
+	});
+
 	it('a resident outside the scope cannot join, check in or raise a hand, and the state is unchanged', async () => {
 		const { meetingId, console: console_ } = await liveMeeting();
 		const before = (await joined(console_, meetingId, 'console')).state;
 		const phone = await connected({ cookie: outsider });
 		for (const [event, payload] of [
 			['meeting:join', { meetingId, as: 'phone' }],
-			['attendance:checkIn', { meetingId }],
+			['attendance:checkIn', { meetingId, code: codeOf(meetingId) }],
 			['hand:raise', { meetingId }]
 		] as const) {
 			const res = await request(phone, event, payload);
@@ -313,7 +373,7 @@ describe('live meeting over a real server', () => {
 		const { meetingId } = await liveMeeting();
 		const phone = await connected({ cookie: residentA });
 		const residentId = (await joined(phone, meetingId, 'phone')).me.residentId;
-		await ok(phone, 'attendance:checkIn', { meetingId });
+		await ok(phone, 'attendance:checkIn', { meetingId, code: codeOf(meetingId) });
 		await ok(phone, 'hand:raise', { meetingId });
 		phone.close();
 
@@ -324,7 +384,7 @@ describe('live meeting over a real server', () => {
 		expect(state.speakers.map((s) => [s.residentId, s.status])).toEqual([[residentId, 'waiting']]);
 		// The retried request after the reconnect changes nothing twice.
 		await ok(again, 'hand:raise', { meetingId });
-		await ok(again, 'attendance:checkIn', { meetingId });
+		await ok(again, 'attendance:checkIn', { meetingId, code: codeOf(meetingId) });
 		const retried = (await joined(again, meetingId, 'phone')).state;
 		expect(retried.speakers).toHaveLength(1);
 		expect(retried.attendance.present).toBe(1);
@@ -353,7 +413,15 @@ describe('live meeting over a real server', () => {
 
 	it('refuses an anonymous projector socket for a non-public, missing or malformed meeting', async () => {
 		const hidden = newMeeting(false);
-		expect(await connectOutcome(socketFor({ auth: { projectorMeetingId: hidden } }))).toBe('UNAUTHENTICATED');
+		expect(
+			await connectOutcome(socketFor({ auth: { projectorMeetingId: hidden, code: codeOf(hidden) } }))
+		).toBe('UNAUTHENTICATED');
+		// A public meeting without its code: nobody reads meetings by counting through ids.
+		const open = newMeeting(true);
+		expect(await connectOutcome(socketFor({ auth: { projectorMeetingId: open } }))).toBe('UNAUTHENTICATED');
+		expect(await connectOutcome(socketFor({ auth: { projectorMeetingId: open, code: 'aaaaaaaa' } }))).toBe(
+			'UNAUTHENTICATED'
+		);
 		expect(await connectOutcome(socketFor({ auth: { projectorMeetingId: 999_999 } }))).toBe(
 			'UNAUTHENTICATED'
 		);

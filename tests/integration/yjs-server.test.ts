@@ -9,11 +9,14 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { openDatabase, type Db } from '../../src/lib/server/db/index';
 import { yjsSnapshot, yjsUpdate } from '../../src/lib/server/db/schema';
 import { createYjsServer, type YjsServer } from '../../src/lib/server/yjs/index';
 import type { Connection } from '../../src/lib/server/yjs/connection';
+import { encodeAwarenessUpdate, type AwarenessEntry } from '../../src/lib/server/yjs/presence';
+import { handleMessage } from '../../src/lib/server/yjs/protocol';
 import { startYjsServer } from '../../src/lib/server/yjs/server';
 import { SharedDoc } from '../../src/lib/server/yjs/shared-doc';
 
@@ -108,6 +111,37 @@ function openRaw(h: Harness, path: string, opts: { autoPong?: boolean } = {}) {
 	return { ws, opened, closed };
 }
 
+/**
+ * Resolves once the server has handled everything sent on `ws` so far (and `ws` has received whatever
+ * the server sent before): it answers a sync step 1 with a step 2, in order.
+ */
+function roundTrip(ws: WebSocket): Promise<void> {
+	return new Promise((resolve) => {
+		const onMessage = (data: ArrayBuffer | Buffer) => {
+			const bytes = new Uint8Array(data);
+			if (bytes[0] !== 0 || bytes[1] !== syncProtocol.messageYjsSyncStep2) return;
+			ws.off('message', onMessage);
+			resolve();
+		};
+		ws.on('message', onMessage);
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, 0);
+		syncProtocol.writeSyncStep1(encoder, new Y.Doc());
+		ws.send(encoding.toUint8Array(encoder));
+	});
+}
+
+const socketOf = (c: Client) => c.provider.ws as unknown as WebSocket;
+const presenceOf = (c: Client, clientId: number) => c.provider.awareness.getStates().get(clientId);
+
+/** A y-websocket awareness message with hand-picked client ids. */
+function awarenessMessage(entries: AwarenessEntry[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 1);
+	encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(entries));
+	return encoding.toUint8Array(encoder);
+}
+
 /** The document as stored: snapshot plus log, read straight from SQLite. */
 function storedDoc(db: Db, docName: string): Y.Doc {
 	const doc = new Y.Doc();
@@ -142,7 +176,7 @@ describe('yjs server', () => {
 		expect(h.yjs.stats()).toEqual({ docs: 1, connections: 2 });
 	});
 
-	it("drops a reader's edits but still sends it the document, stamps its presence and keeps it connected", async () => {
+	it("drops a reader's edits but still sends it the document and keeps it connected", async () => {
 		const file = tempDbFile();
 		const h = await startHarness(file);
 		const w = await connectSynced(h, 'rules', 'writer', { uid: '7', name: 'Writer' });
@@ -152,11 +186,8 @@ describe('yjs server', () => {
 		expect(text(r)).toBe('agenda');
 
 		r.doc.getText('body').insert(0, 'HACK');
-		// Sent after the edit on the same socket: once the writer sees it, the server has handled the edit.
-		r.provider.awareness.setLocalStateField('user', { name: 'Spoofed', color: '#f00' });
-		const readerSeenByWriter = () => w.provider.awareness.getStates().get(r.doc.clientID)?.user;
-		await eventually(() => readerSeenByWriter()?.color === '#f00');
-		expect(readerSeenByWriter()).toEqual({ id: 8, name: 'Reader', color: '#f00' });
+		await roundTrip(socketOf(r));
+		await roundTrip(socketOf(w));
 		expect(text(w)).toBe('agenda');
 		expect(text(storedDoc(h.db, 'rules'))).toBe('agenda');
 
@@ -166,6 +197,107 @@ describe('yjs server', () => {
 
 		const other = await startHarness(file); // a fresh server loads only what was stored
 		expect(text(await connectSynced(other, 'rules', 'reader'))).toBe('agenda!');
+	});
+
+	it("drops a reader's presence: not relayed to writers, not kept for newcomers, yet it sees theirs", async () => {
+		const h = await startHarness(tempDbFile());
+		const w = await connectSynced(h, 'doc', 'writer', { uid: '7', name: 'Writer' });
+		const r = await connectSynced(h, 'doc', 'reader', { uid: '8', name: 'Reader' });
+		w.provider.awareness.setLocalStateField('user', { color: '#123456' });
+		r.provider.awareness.setLocalStateField('user', { name: 'Spoofed', color: '#f00' });
+		await roundTrip(socketOf(r));
+		await roundTrip(socketOf(w));
+		expect(presenceOf(w, r.doc.clientID)).toBeUndefined();
+
+		const late = await connectSynced(h, 'doc', 'writer'); // sent every stored state before its sync
+		const writerPresence = { user: { id: 7, name: 'Writer', color: '#123456' } };
+		expect(presenceOf(late, r.doc.clientID)).toBeUndefined();
+		expect(presenceOf(late, w.doc.clientID)).toEqual(writerPresence);
+		await eventually(() => presenceOf(r, w.doc.clientID)?.user?.color === '#123456');
+		expect(presenceOf(r, w.doc.clientID)).toEqual(writerPresence);
+		expect(r.provider.wsconnected).toBe(true);
+	});
+
+	it("rebuilds a writer's presence: the server's name, a colour only as #rrggbb, known fields only", async () => {
+		const h = await startHarness(tempDbFile());
+		const a = await connectSynced(h, 'doc', 'writer', { uid: '7', name: 'Ana' });
+		const b = await connectSynced(h, 'doc', 'writer', { uid: '9', name: 'Bo' });
+		a.provider.awareness.setLocalState({
+			user: { id: 9, name: 'Spoof', color: 'red;background:url(x)', css: 'x' },
+			cursor: { anchor: { item: 1 }, head: null },
+			editing: 'item-1',
+			evil: '<style>'
+		});
+		await eventually(() => presenceOf(b, a.doc.clientID)?.editing === 'item-1');
+		expect(presenceOf(b, a.doc.clientID)).toEqual({
+			user: { id: 7, name: 'Ana' },
+			cursor: { anchor: { item: 1 }, head: null },
+			editing: 'item-1'
+		});
+
+		a.provider.awareness.setLocalState({ user: { color: '#00aaFF' }, cursor: { x: 'x'.repeat(2000) } });
+		await eventually(() => presenceOf(b, a.doc.clientID)?.user?.color === '#00aaFF');
+		expect(presenceOf(b, a.doc.clientID)).toEqual({ user: { id: 7, name: 'Ana', color: '#00aaFF' } });
+	});
+
+	it('lets a writer connection speak for one awareness client id only, never for another user', async () => {
+		const h = await startHarness(tempDbFile());
+		const w = await connectSynced(h, 'doc', 'writer', { uid: '7', name: 'Writer' });
+		w.provider.awareness.setLocalStateField('user', { color: '#123456' });
+		await roundTrip(socketOf(w));
+		const raw = openRaw(h, '/yjs/doc?role=writer&uid=5&name=Raw');
+		await raw.opened;
+		const hijack = { clientID: w.doc.clientID, clock: 99, state: { editing: 'hijacked' } };
+		raw.ws.send(awarenessMessage([hijack])); // owned by another user's connection: ignored
+		raw.ws.send(
+			awarenessMessage([
+				{ clientID: 1001, clock: 1, state: {} },
+				{ clientID: 1002, clock: 1, state: {} }
+			])
+		);
+		raw.ws.send(awarenessMessage([{ clientID: 1003, clock: 1, state: {} }]));
+		raw.ws.send(awarenessMessage([{ clientID: 1001, clock: 2, state: { editing: 'x' } }]));
+		await roundTrip(raw.ws);
+		await roundTrip(socketOf(w));
+
+		const states = w.provider.awareness.getStates();
+		expect(states.get(1001)).toEqual({ user: { id: 5, name: 'Raw' }, editing: 'x' });
+		expect(states.has(1002) || states.has(1003)).toBe(false);
+		expect(presenceOf(w, w.doc.clientID)).toEqual({ user: { color: '#123456' } });
+
+		raw.ws.close();
+		await eventually(() => !w.provider.awareness.getStates().has(1001)); // removed with its connection
+	});
+
+	it('reconnectAll closes with 4509; providers reconnect, are authorized afresh and converge', async () => {
+		const h = await startHarness(tempDbFile());
+		h.yjs.reconnectAll('agenda', 'not loaded'); // no-op
+		const a = await connectSynced(h, 'agenda', 'writer', { uid: '7', name: 'Ana' });
+		const b = await connectSynced(h, 'agenda', 'writer', { uid: '9', name: 'Bo' });
+		const other = await connectSynced(h, 'other', 'writer');
+		a.doc.getText('body').insert(0, 'before');
+		a.provider.awareness.setLocalStateField('user', { color: '#123456' });
+		await eventually(() => text(b) === 'before' && presenceOf(b, a.doc.clientID) !== undefined);
+
+		const closes = [nextClose(a.provider), nextClose(b.provider)];
+		a.provider.params.role = 'reader'; // a lost its right to edit: its next connection is a reader's
+		h.yjs.reconnectAll('agenda', 'permissions changed');
+		expect(await Promise.all(closes)).toEqual([4509, 4509]);
+		b.doc.getText('body').insert(6, ' offline'); // sent through sync step 2 once reconnected
+		await eventually(() => a.provider.synced && b.provider.synced);
+		expect(other.provider.wsconnected).toBe(true);
+
+		a.doc.getText('body').insert(text(a).length, ' HACK');
+		b.doc.getText('body').insert(0, '> ');
+		await eventually(() => text(a) === '> before offline HACK');
+		await roundTrip(socketOf(a));
+		expect(text(b)).toBe('> before offline');
+		expect(text(storedDoc(h.db, 'agenda'))).toBe('> before offline');
+		await eventually(() => presenceOf(b, a.doc.clientID) === undefined); // readers are not shown
+		b.provider.awareness.setLocalStateField('user', { color: '#654321' }); // b's id, new connection
+		await eventually(() => presenceOf(a, b.doc.clientID)?.user?.color === '#654321');
+		expect(presenceOf(a, b.doc.clientID)).toEqual({ user: { id: 9, name: 'Bo', color: '#654321' } });
+		expect(h.yjs.stats()).toEqual({ docs: 2, connections: 3 });
 	});
 
 	it('serves every stored edit after close() and a restart on the same database file', async () => {
@@ -280,10 +412,10 @@ describe('yjs server', () => {
 
 describe('SharedDoc', () => {
 	/** A stand-in connection that records what it is sent and how it is closed. */
-	function fakeConnection(onSend: (message: Uint8Array) => void = () => {}) {
+	function fakeConnection(onSend: (message: Uint8Array) => void = () => {}, userId = 1) {
 		const closes: number[] = [];
 		const conn = {
-			ctx: { docName: 'd', canWrite: true, user: { id: 1, name: 'u' } },
+			ctx: { docName: 'd', canWrite: true, user: { id: userId, name: `u${userId}` } },
 			send: onSend,
 			close: (code: number) => closes.push(code)
 		};
@@ -324,5 +456,25 @@ describe('SharedDoc', () => {
 		shared.removeConnection(author.conn);
 		shared.removeConnection(other.conn); // must not snapshot the unstored edit
 		expect(db.select().from(yjsSnapshot).all()).toHaveLength(0);
+	});
+
+	it("moves an awareness id to the same user's new connection, so the stale one's close keeps it", () => {
+		const db = openDatabase(tempDbFile(), migrationsFolder);
+		cleanups.push(() => db.$client.close());
+		const shared = new SharedDoc('d', db, 500, () => {});
+		const [stale, fresh, stranger, bystander] = [1, 1, 2, 3].map((id) => fakeConnection(undefined, id).conn);
+		for (const conn of [stale, fresh, stranger, bystander]) shared.addConnection(conn);
+		const publish = (conn: Connection, clock: number, state: unknown) =>
+			handleMessage(shared, conn, awarenessMessage([{ clientID: 42, clock, state }]));
+
+		publish(stale, 1, { editing: 'a' });
+		publish(fresh, 2, { editing: 'b' }); // the same client reconnected
+		publish(stranger, 3, { editing: 'c' }); // another user: ignored
+		expect(shared.awareness.getStates().get(42)).toEqual({ user: { id: 1, name: 'u1' }, editing: 'b' });
+		shared.removeConnection(stale);
+		expect(shared.awareness.getStates().has(42)).toBe(true);
+		shared.removeConnection(fresh);
+		expect(shared.awareness.getStates().has(42)).toBe(false);
+		shared.unload();
 	});
 });

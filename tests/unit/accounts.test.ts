@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '$lib/server/db';
+import { createSession, generateSessionToken, validateSessionToken } from '$lib/server/session';
 import { building, community, household, invitation, resident, user } from '$lib/server/db/schema';
 import {
 	INVITATION_LIFETIME,
@@ -27,7 +28,7 @@ describe('invitations', () => {
 		const card = issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });
 		const first = redeemInvitation(db, card.token);
 		const second = redeemInvitation(db, card.token);
-		expect(second).toBe(first);
+		expect(second.userId).toBe(first.userId);
 		expect(db.select().from(user).all()).toHaveLength(1);
 		expect(db.select().from(user).get()!.displayName).toBe('李秀英');
 	});
@@ -51,7 +52,20 @@ describe('invitations', () => {
 		const old = issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });
 		const fresh = issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });
 		expect(() => redeemInvitation(db, old.token)).toThrow('INVITATION_REVOKED');
-		expect(redeemInvitation(db, fresh.token)).toBeGreaterThan(0);
+		expect(redeemInvitation(db, fresh.token).userId).toBeGreaterThan(0);
+	});
+
+	it('logs out the phones that used a card when a new card replaces it', () => {
+		const old = issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });
+		const { userId, invitationId } = redeemInvitation(db, old.token);
+		const phone = generateSessionToken();
+		createSession(db, phone, userId, Date.now(), invitationId);
+		const staffMade = generateSessionToken();
+		createSession(db, staffMade, userId); // not from that card: stays
+		expect(validateSessionToken(db, phone).session).not.toBeNull();
+		issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });
+		expect(validateSessionToken(db, phone).session).toBeNull();
+		expect(validateSessionToken(db, staffMade).session).not.toBeNull();
 	});
 
 	it('refuses everything after revocation', () => {

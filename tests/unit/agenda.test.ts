@@ -98,6 +98,67 @@ describe('adding a proposal to an agenda', () => {
 		await yjs.close();
 	});
 
+	it('lets a committee member link a proposal, but only one about a place inside the meeting’s scope', async () => {
+		const db = await demoDb();
+		const yjs = createYjsServer({ db });
+		const meetingId = createMeeting(db, staff(db, 'facilitator'), {
+			title: 'm',
+			scopeType: 'building',
+			scopeId: 1,
+			startsAt: new Date(),
+			place: 'p',
+			votingUnit: 'household',
+			isPublic: true
+		});
+		const here = fileProposal(db, residentActor(db, '1栋'), {
+			title: '一楼',
+			description: 'd',
+			category: 'other',
+			about: { type: 'building', id: 1 }
+		});
+		const there = fileProposal(db, residentActor(db, '2栋'), {
+			title: '二栋',
+			description: 'd',
+			category: 'other',
+			about: { type: 'building', id: 2 }
+		});
+		expect(() => addProposalToAgenda(db, yjs, staff(db, 'committee'), meetingId, there)).toThrow(
+			'NOT_ELIGIBLE'
+		);
+		addProposalToAgenda(db, yjs, staff(db, 'committee'), meetingId, here);
+		expect(yjs.read(`meeting:${meetingId}:agenda`, listItems).map((i) => i.proposalId)).toEqual([here]);
+		await yjs.close();
+	});
+
+	it('leaves the proposal open when the agenda cannot be stored', async () => {
+		const db = await demoDb();
+		const f = staff(db, 'facilitator');
+		const meetingId = createMeeting(db, f, {
+			title: 'm',
+			scopeType: 'building',
+			scopeId: 1,
+			startsAt: new Date(),
+			place: 'p',
+			votingUnit: 'household',
+			isPublic: true
+		});
+		const proposalId = fileProposal(db, residentActor(db, '1栋'), {
+			title: 't',
+			description: 'd',
+			category: 'other',
+			about: { type: 'building', id: 1 }
+		});
+		const broken = {
+			read: <T>(_: string, fn: (doc: Y.Doc) => T) => fn(new Y.Doc()),
+			change: () => {
+				throw new Error('disk full');
+			},
+			reconnectAll: () => {}
+		};
+		expect(() => addProposalToAgenda(db, broken, f, meetingId, proposalId)).toThrow('disk full');
+		expect(db.select().from(proposal).get()!.status).toBe('open');
+	});
+
 	it('refuses a resident and changes neither the proposal nor the agenda', async () => {
 		const db = await demoDb();
 		const yjs = createYjsServer({ db });

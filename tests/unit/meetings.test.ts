@@ -4,6 +4,7 @@ import { attendance } from '$lib/server/db/schema';
 import {
 	closeMeeting,
 	createMeeting,
+	getMeeting,
 	meetingState,
 	openMeeting,
 	pauseTimer,
@@ -13,11 +14,13 @@ import {
 import {
 	attendanceRoster,
 	checkIn,
+	checkInByCode,
 	giveFloor,
 	lowerHand,
 	markAttendance,
 	raiseHand
 } from '$lib/server/domain/attendance';
+import { createBuilding, deleteBuilding } from '$lib/server/domain/roster';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
 
 const T0 = Date.UTC(2026, 10, 27, 11);
@@ -102,6 +105,26 @@ describe('meetings', () => {
 	});
 });
 
+describe('the roster under a meeting', () => {
+	it('refuses to delete a building that a meeting is held for, even an empty one', async () => {
+		const db = await demoDb();
+		const admin = staff(db, 'admin');
+		const empty = createBuilding(db, admin, { name: '新建8栋', estateId: 1, gridId: null });
+		createMeeting(db, staff(db, 'facilitator'), {
+			title: '8栋筹备会',
+			scopeType: 'building',
+			scopeId: empty,
+			startsAt: new Date(T0),
+			place: 'p',
+			votingUnit: 'household',
+			isPublic: true
+		});
+		expect(() => deleteBuilding(db, admin, { buildingId: empty })).toThrow('IN_USE');
+		const unused = createBuilding(db, admin, { name: '新建9栋', estateId: 1, gridId: null });
+		deleteBuilding(db, admin, { buildingId: unused });
+	});
+});
+
 describe('attendance', () => {
 	it('counts present households against eligible ones and reports the quorum', async () => {
 		const db = await demoDb();
@@ -109,9 +132,10 @@ describe('attendance', () => {
 		const f = staff(db, 'facilitator');
 		openMeeting(db, f, id);
 		expect(meetingState(db, id).attendance).toEqual({ present: 0, eligible: 6, quorum: false });
-		checkIn(db, residentActor(db, '1栋', 0), id);
-		checkIn(db, residentActor(db, '1栋', 0), id); // a retried check-in counts once
-		checkIn(db, residentActor(db, '1栋', 1), id);
+		const code = getMeeting(db, id).joinCode;
+		checkIn(db, residentActor(db, '1栋', 0), id, code);
+		checkIn(db, residentActor(db, '1栋', 0), id, code.toUpperCase()); // a retried check-in counts once
+		checkIn(db, residentActor(db, '1栋', 1), id, code);
 		const roster = attendanceRoster(db, f, id);
 		markAttendance(db, f, id, roster[2].residentId, true);
 		expect(meetingState(db, id).attendance).toEqual({ present: 3, eligible: 6, quorum: false });
@@ -131,7 +155,7 @@ describe('attendance', () => {
 		const db = await demoDb();
 		const id = buildingMeeting(db);
 		openMeeting(db, staff(db, 'facilitator'), id);
-		expect(() => checkIn(db, residentActor(db, '2栋'), id)).toThrow('FORBIDDEN');
+		expect(() => checkIn(db, residentActor(db, '2栋'), id, getMeeting(db, id).joinCode)).toThrow('FORBIDDEN');
 		const r = residentActor(db, '1栋');
 		expect(() => markAttendance(db, r, id, r.residentId!, true)).toThrow('FORBIDDEN');
 		expect(() =>
@@ -140,13 +164,37 @@ describe('attendance', () => {
 		expect(db.select().from(attendance).all()).toHaveLength(0);
 	});
 
+	it('refuses a check-in without the join code shown in the room, changing nothing', async () => {
+		const db = await demoDb();
+		const id = buildingMeeting(db);
+		openMeeting(db, staff(db, 'facilitator'), id);
+		expect(() => checkIn(db, residentActor(db, '1栋'), id, 'aaaaaaaa')).toThrow('WRONG_CODE');
+		expect(() => checkIn(db, residentActor(db, '1栋'), id, '')).toThrow('WRONG_CODE');
+		expect(db.select().from(attendance).all()).toHaveLength(0);
+	});
+
+	it('checks a resident in by scanning the code, and lets staff and outsiders through or not', async () => {
+		const db = await demoDb();
+		const id = buildingMeeting(db);
+		const code = getMeeting(db, id).joinCode;
+		expect(checkInByCode(db, residentActor(db, '1栋'), code.toUpperCase())).toBe(id);
+		expect(meetingState(db, id).attendance.present).toBe(1);
+		expect(checkInByCode(db, staff(db, 'facilitator'), code)).toBe(id);
+		expect(meetingState(db, id).attendance.present).toBe(1);
+		expect(() => checkInByCode(db, residentActor(db, '2栋'), code)).toThrow('NOT_ELIGIBLE');
+		expect(() => checkInByCode(db, null, code)).toThrow('UNAUTHENTICATED');
+		expect(() => checkInByCode(db, residentActor(db, '1栋'), 'zzzzzzzz')).toThrow('NOT_FOUND');
+	});
+
 	it('refuses check-in to a closed meeting', async () => {
 		const db = await demoDb();
 		const id = buildingMeeting(db);
 		const f = staff(db, 'facilitator');
 		openMeeting(db, f, id);
 		closeMeeting(db, f, id);
-		expect(() => checkIn(db, residentActor(db, '1栋'), id)).toThrow('MEETING_STATE');
+		expect(() => checkIn(db, residentActor(db, '1栋'), id, getMeeting(db, id).joinCode)).toThrow(
+			'MEETING_STATE'
+		);
 	});
 });
 

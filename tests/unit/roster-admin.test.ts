@@ -6,7 +6,7 @@ import { loadActor, type Actor } from '$lib/server/authz';
 import * as roster from '$lib/server/domain/roster';
 import * as q from '$lib/server/domain/roster-queries';
 import * as access from '$lib/server/domain/access';
-import { createStaffUser } from '$lib/server/domain/accounts';
+import { createStaffUser, redeemInvitation } from '$lib/server/domain/accounts';
 import { DomainError } from '$lib/server/domain/errors';
 
 const code = (f: () => unknown) => {
@@ -187,5 +187,21 @@ describe('access domain', () => {
 		expect(again.building).toBe('1栋');
 		const rid = access.listBuildingResidents(db, head, { buildingId: b1 })[0].id;
 		expect(access.issueResidentLink(db, head, { residentId: rid }).token).toMatch(/^[a-z2-7]+$/);
+
+		// The resident's account becomes a facilitator: now only the admin may invite it, or the head
+		// could log in as them and take the role.
+		const { userId: residentUser } = redeemInvitation(
+			db,
+			access.issueResidentLink(db, admin, { residentId: rid }).token
+		);
+		access.assignRole(db, admin, {
+			userId: residentUser,
+			role: 'facilitator',
+			scopeType: 'community',
+			scopeId: c
+		});
+		expect(code(() => access.issueResidentLink(db, head, { residentId: rid }))).toBe('FORBIDDEN:HOLDS_ROLE');
+		expect(access.issueBuildingCards(db, head, { buildingId: b1 }).cards).toHaveLength(0);
+		expect(access.issueBuildingCards(db, admin, { buildingId: b1 }).cards).toHaveLength(1);
 	});
 });

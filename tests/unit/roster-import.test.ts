@@ -18,6 +18,7 @@ import {
 	importRosterCsv
 } from '../../src/lib/server/domain/roster-import';
 import { DomainError } from '../../src/lib/server/domain/errors';
+import type { Actor } from '../../src/lib/server/authz';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const withBom = (b: Uint8Array) => new Uint8Array([0xef, 0xbb, 0xbf, ...b]);
@@ -187,10 +188,20 @@ describe('parseRosterCsv', () => {
 	});
 });
 
+/** A community admin, as the import page's actor. */
+const adminOf = (communityId: number): Actor => ({
+	userId: 1,
+	communityId,
+	displayName: 'admin',
+	residentId: null,
+	home: null,
+	roles: [{ role: 'admin', scopeType: 'community', scopeId: communityId }]
+});
+
 describe('importRosterCsv', () => {
 	it('creates estates, grids, buildings, households, groups and residents from a GB18030 file', () => {
 		const { db, communityId } = newDb();
-		const summary = importRosterCsv(db, communityId, iconv.encode(CHINESE_CSV, 'gb18030'));
+		const summary = importRosterCsv(db, adminOf(communityId), iconv.encode(CHINESE_CSV, 'gb18030'));
 		expect(summary).toEqual({
 			estates: 2,
 			grids: 1,
@@ -235,9 +246,9 @@ describe('importRosterCsv', () => {
 	it('creates no duplicates when the same file is imported twice, and updates residents instead', () => {
 		const { db, communityId } = newDb();
 		const bytes = withBom(utf8(CHINESE_CSV));
-		importRosterCsv(db, communityId, bytes);
+		importRosterCsv(db, adminOf(communityId), bytes);
 		const before = counts(db);
-		const again = importRosterCsv(db, communityId, bytes);
+		const again = importRosterCsv(db, adminOf(communityId), bytes);
 		expect(again).toEqual({
 			estates: 0,
 			grids: 0,
@@ -253,17 +264,21 @@ describe('importRosterCsv', () => {
 	it('finds buildings without an estate on re-import (NULL estate is not matched by the unique index)', () => {
 		const { db, communityId } = newDb();
 		const bytes = utf8('楼栋,门牌,姓名\n1栋,101,张三\n');
-		importRosterCsv(db, communityId, bytes);
-		importRosterCsv(db, communityId, bytes);
+		importRosterCsv(db, adminOf(communityId), bytes);
+		importRosterCsv(db, adminOf(communityId), bytes);
 		expect(counts(db)).toMatchObject({ estates: 0, buildings: 1, households: 1, residents: 1 });
 	});
 
 	it('updates phone and birth year of a resident already in the household, keeping blanks as they were', () => {
 		const { db, communityId } = newDb();
-		importRosterCsv(db, communityId, utf8('楼栋,门牌,姓名,电话,出生年份\n1栋,101,张三,13812345678,1950\n'));
+		importRosterCsv(
+			db,
+			adminOf(communityId),
+			utf8('楼栋,门牌,姓名,电话,出生年份\n1栋,101,张三,13812345678,1950\n')
+		);
 		const summary = importRosterCsv(
 			db,
-			communityId,
+			adminOf(communityId),
 			utf8('楼栋,门牌,姓名,电话,出生年份\n1栋,101,张三,13900000000,\n')
 		);
 		expect(summary.updated).toBe(1);
@@ -273,7 +288,7 @@ describe('importRosterCsv', () => {
 	it('imports nothing when one row is bad, and lists the errors in IMPORT_INVALID', () => {
 		const { db, communityId } = newDb();
 		const bad = CHINESE_CSV + '\r\n富春小区,3栋,101,孙丽,1381234567,1960,,';
-		const err = importError(() => importRosterCsv(db, communityId, utf8(bad)));
+		const err = importError(() => importRosterCsv(db, adminOf(communityId), utf8(bad)));
 		expect(err).toEqual({ code: 'IMPORT_INVALID', errors: [{ line: 6, field: 'phone', code: 'BAD_PHONE' }] });
 		expect(counts(db)).toEqual({
 			estates: 0,
@@ -297,6 +312,11 @@ describe('importRosterCsv', () => {
 
 	it('rejects an import into a community that does not exist', () => {
 		const { db } = newDb();
-		expect(importError(() => importRosterCsv(db, 999, utf8(CHINESE_CSV))).code).toBe('NOT_FOUND');
+		expect(importError(() => importRosterCsv(db, adminOf(999), utf8(CHINESE_CSV))).code).toBe('NOT_FOUND');
+		// An admin of another community, or no admin at all, imports nothing into this one.
+		expect(
+			importError(() => importRosterCsv(db, { ...adminOf(999), communityId: 1 }, utf8(CHINESE_CSV))).code
+		).toBe('FORBIDDEN');
+		expect(importError(() => importRosterCsv(db, null, utf8(CHINESE_CSV))).code).toBe('UNAUTHENTICATED');
 	});
 });

@@ -26,7 +26,6 @@ export type MeetingState = {
 		votingUnit: 'household' | 'resident';
 		scopeType: 'building' | 'estate' | 'grid' | 'community';
 		scopeId: number;
-		joinCode: string;
 		isPublic: boolean;
 		/** Id of the agenda item (in the Yjs agenda document) being discussed. */
 		currentItemId: string | null;
@@ -51,7 +50,8 @@ export interface MeetingClientEvents {
 	'item:setCurrent': (p: { meetingId: number; itemId: string | null }, ack: (res: Ack<null>) => void) => void;
 	'timer:start': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
 	'timer:pause': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
-	'attendance:checkIn': (p: { meetingId: number }, ack: (res: Ack<{ me: Me }>) => void) => void;
+	/** `code` is the join code on the QR code and the projector: it proves the phone is in the room. */
+	'attendance:checkIn': (p: { meetingId: number; code: string }, ack: (res: Ack<{ me: Me }>) => void) => void;
 	'attendance:mark': (
 		p: { meetingId: number; residentId: number; present: boolean },
 		ack: (res: Ack<null>) => void

@@ -7,12 +7,16 @@ import type { MeetingClientEvents, MeetingServerEvents } from './meeting';
 /** Every Socket.IO request is answered with this envelope. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
-/** Websocket close codes for refused Yjs connections (as in hocuspocus' CloseEvents). */
+/**
+ * Websocket close codes of the Yjs endpoint (as in hocuspocus' CloseEvents). y-websocket gives up on
+ * 4400–4499 and retries on 4500–4599, so "reconnect and be authorized again" is 4509.
+ */
 export const CloseCode = {
 	Unauthenticated: 4401,
 	Forbidden: 4403,
 	NotFound: 4404,
-	BadMessage: 4400
+	BadMessage: 4400,
+	Reauthorize: 4509
 } as const;
 
 /** Socket.IO connect errors carry one of these codes in `err.message`. */
@@ -25,21 +29,8 @@ export const SOCKET_PATH = '/socket.io';
 export const YJS_PATH_PREFIX = '/yjs/';
 
 /** Requests (client → server) are `area:verb`; broadcasts (server → client) are past tense. */
-export const Events = {
-	scopeSubscribe: 'scope:subscribe',
-	sessionEnded: 'session:ended'
-} as const;
-
-export type ScopeRef = { type: 'community' | 'estate' | 'building'; id: number };
-
-export interface ClientToServerEvents extends MeetingClientEvents {
-	'scope:subscribe': (payload: ScopeRef, ack: (res: Ack<{ room: string }>) => void) => void;
-}
+export type ClientToServerEvents = MeetingClientEvents;
 
 export interface ServerToClientEvents extends MeetingServerEvents {
 	'session:ended': () => void;
-}
-
-export function yjsUrlPath(docName: string) {
-	return YJS_PATH_PREFIX + encodeURIComponent(docName);
 }

@@ -107,23 +107,7 @@ function roleCovers(grant: RoleGrant, target: Scope): boolean {
 
 /** A resident belongs to a scope when their home lies inside it. */
 function homeInside(home: Scope, target: Scope): boolean {
-	if (home.communityId !== target.communityId) return false;
-	switch (target.level) {
-		case 'community':
-			return true;
-		case 'estate':
-			return home.estateId === target.estateId;
-		case 'grid':
-			return target.gridIds !== undefined && (home.gridIds ?? []).includes(target.gridIds[0]);
-		case 'building':
-			return home.buildingId === target.buildingId;
-		case 'household':
-			return home.householdId === target.householdId;
-		case 'householdGroup':
-			return home.householdGroupId === target.householdGroupId;
-		case 'department':
-			return false;
-	}
+	return scopeWithin(home, target);
 }
 
 export function can(actor: Actor | null, action: Action, target: Scope): boolean {
@@ -138,6 +122,12 @@ export function authorize(actor: Actor | null, action: Action, target: Scope): A
 	if (!actor) throw new DomainError('UNAUTHENTICATED');
 	if (!can(actor, action, target)) throw new DomainError('FORBIDDEN', { action });
 	return actor;
+}
+
+/** Does the actor hold a role that allows `action` somewhere (to decide which forms to show)? */
+export function canSomewhere(actor: Actor | null, action: Action): boolean {
+	const allowed: readonly Who[] = PERMISSIONS[action];
+	return actor?.roles.some((g) => allowed.includes(g.role)) ?? false;
 }
 
 export function hasRole(actor: Actor | null, role: StaffRole): boolean {
@@ -247,4 +237,25 @@ export function requireMember(actor: Actor | null, communityId: number): Actor {
 	if (!actor) throw new DomainError('UNAUTHENTICATED');
 	if (actor.communityId !== communityId) throw new DomainError('NOT_FOUND');
 	return actor;
+}
+
+/** Does the place `inner` lie inside `outer`? (A building's proposal inside its estate's meeting, say.) */
+export function scopeWithin(inner: Scope, outer: Scope): boolean {
+	if (inner.communityId !== outer.communityId) return false;
+	switch (outer.level) {
+		case 'community':
+			return true;
+		case 'estate':
+			return inner.estateId === outer.estateId;
+		case 'grid':
+			return outer.gridIds !== undefined && (inner.gridIds ?? []).includes(outer.gridIds[0]);
+		case 'building':
+			return inner.buildingId === outer.buildingId;
+		case 'household':
+			return inner.householdId === outer.householdId;
+		case 'householdGroup':
+			return inner.householdGroupId === outer.householdGroupId;
+		case 'department':
+			return inner.departmentId === outer.departmentId;
+	}
 }

@@ -23,8 +23,14 @@ export function hashToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export function createSession(db: Db, token: string, userId: number, now = Date.now()) {
-	const row = { id: hashToken(token), userId, expiresAt: new Date(now + SESSION_LIFETIME) };
+export function createSession(
+	db: Db,
+	token: string,
+	userId: number,
+	now = Date.now(),
+	invitationId: number | null = null
+) {
+	const row = { id: hashToken(token), userId, invitationId, expiresAt: new Date(now + SESSION_LIFETIME) };
 	db.insert(session).values(row).run();
 	return row;
 }
@@ -74,10 +80,6 @@ export function validateSessionToken(
 
 export function invalidateSession(db: Db, sessionId: string) {
 	db.delete(session).where(eq(session.id, sessionId)).run();
-}
-
-export function invalidateUserSessions(db: Db, userId: number) {
-	db.delete(session).where(eq(session.userId, userId)).run();
 }
 
 /** Reads one cookie from a raw Cookie header (for websocket handshakes, which bypass SvelteKit). */

@@ -9,7 +9,7 @@ export const load: PageServerLoad = () => redirect(303, '/');
 
 /** Switches the language for this device and, when logged in, remembers it for the account. */
 export const actions: Actions = {
-	switch: async ({ request, cookies, locals }) => {
+	switch: async ({ request, cookies, locals, url }) => {
 		const data = await request.formData();
 		const locale = String(data.get('locale') ?? '');
 		const back = String(data.get('back') ?? '/');
@@ -17,7 +17,8 @@ export const actions: Actions = {
 			cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax' });
 			if (locals.user) useDb().update(user).set({ locale }).where(eq(user.id, locals.user.id)).run();
 		}
-		// Only same-site paths, never an open redirect.
-		redirect(303, back.startsWith('/') && !back.startsWith('//') ? back : '/');
+		// Only a path on this site, never an open redirect ("//x" and "/\\x" are other sites to a browser).
+		const target = new URL(back, url);
+		redirect(303, target.origin === url.origin ? target.pathname + target.search : '/');
 	}
 };

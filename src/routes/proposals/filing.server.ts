@@ -4,13 +4,11 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
-import { buildingScope, can, type Actor } from '$lib/server/authz';
+import { buildingScope, can, canSomewhere, type Actor } from '$lib/server/authz';
 import { building, estate, household, resident } from '$lib/server/db/schema';
 
-const ON_BEHALF_ROLES = new Set(['admin', 'infoOfficer', 'groupHead', 'buildingHead']);
-
 export function mayFileOnBehalf(actor: Actor | null): boolean {
-	return actor?.roles.some((r) => ON_BEHALF_ROLES.has(r.role)) ?? false;
+	return canSomewhere(actor, 'proposal.fileOnBehalf');
 }
 
 export function mayFileOwn(actor: Actor | null): boolean {

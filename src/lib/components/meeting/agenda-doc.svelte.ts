@@ -36,7 +36,7 @@ export class AgendaDoc {
 
 	constructor(
 		meetingId: number,
-		opts: { initial?: AgendaItem[]; persist?: boolean; selfUserId?: number | null } = {}
+		opts: { initial?: AgendaItem[]; persist?: boolean; selfUserId?: number | null; code?: string | null } = {}
 	) {
 		this.items = opts.initial ?? [];
 		this.#selfUserId = opts.selfUserId ?? null;
@@ -55,7 +55,11 @@ export class AgendaDoc {
 		}
 		const origin = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
 		// y-websocket joins the room name onto the URL as is; the server decodes it (':' → %3A).
-		this.#provider = new WebsocketProvider(origin, encodeURIComponent(name), this.doc, { disableBc: true });
+		this.#provider = new WebsocketProvider(origin, encodeURIComponent(name), this.doc, {
+			disableBc: true,
+			// An anonymous projector reads a public meeting's agenda with the join code.
+			params: opts.code ? { code: opts.code } : {}
+		});
 		const p = this.#provider;
 		// Only editors show up as "also editing"; a phone or projector that only reads stays invisible.
 		if (opts.persist) p.awareness.setLocalStateField('user', { color: this.color });

@@ -14,7 +14,7 @@ import {
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'ended';
 type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-type Requests = Omit<ClientToServerEvents, 'meeting:join' | 'scope:subscribe'>;
+type Requests = Omit<ClientToServerEvents, 'meeting:join'>;
 type AckOf<E extends keyof Requests> = Parameters<Parameters<Requests[E]>[1]>[0];
 
 /** A request may wait this long for its ack before the screen says it failed. */
@@ -43,18 +43,20 @@ export class LiveMeeting {
 		meetingId: number;
 		as: JoinPayload['as'];
 		initial?: MeetingState;
-		projector?: boolean;
+		/** An anonymous projector proves the meeting's join code instead of a session. */
+		projectorCode?: string | null;
 	}) {
 		this.meetingId = opts.meetingId;
 		this.#as = opts.as;
 		if (opts.initial) this.#setState(opts.initial);
 		this.#socket = io({
 			path: SOCKET_PATH,
-			auth: opts.projector ? { projectorMeetingId: opts.meetingId } : undefined,
+			auth: opts.projectorCode ? { projectorMeetingId: opts.meetingId, code: opts.projectorCode } : undefined,
 			reconnectionDelayMax: 5000,
-			// Websocket only: no long-polling round trips on a weak 4G line, and the production entry
-			// (server/index.ts) passes polling requests to SvelteKit as well as to engine.io.
-			transports: ['websocket']
+			// Websocket first (no long-polling round trips on a weak 4G line); long-polling where a proxy
+			// or an old phone blocks websockets.
+			transports: ['websocket', 'polling'],
+			tryAllTransports: true
 		});
 		const s = this.#socket;
 		s.on('connect', () => {

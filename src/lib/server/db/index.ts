@@ -6,6 +6,8 @@ import { dirname, resolve } from 'node:path';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** A transaction handle, for helpers that run inside or outside one. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Opens (creating if needed) the SQLite file and applies the committed migrations.

@@ -176,7 +176,10 @@ export const roleAssignment = sqliteTable(
 	(t) => [uniqueIndex('role_assignment_uq').on(t.userId, t.role, t.scopeType, t.scopeId)]
 );
 
-/** Only the SHA-256 of the session token is stored (`id`), as in Lucia's guide. */
+/**
+ * Only the SHA-256 of the session token is stored (`id`), as in Lucia's guide. A session made from an
+ * invitation remembers it, so revoking a lost card also logs out the phones that used it.
+ */
 export const session = sqliteTable(
 	'session',
 	{
@@ -184,10 +187,11 @@ export const session = sqliteTable(
 		userId: integer('user_id')
 			.notNull()
 			.references(() => user.id, { onDelete: 'cascade' }),
+		invitationId: integer('invitation_id'),
 		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
 		createdAt: createdAt()
 	},
-	(t) => [index('session_user_idx').on(t.userId)]
+	(t) => [index('session_user_idx').on(t.userId), index('session_invitation_idx').on(t.invitationId)]
 );
 
 /**

@@ -5,7 +5,7 @@
  * building head (楼栋长) or information officer (信息员) of that building also has.
  */
 import { and, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Db, Tx } from '../db';
 import { authorize, buildingScope, can, communityScope, type Actor } from '../authz';
 import {
 	building,
@@ -173,7 +173,7 @@ export function listInvitationBuildings(db: Db, actor: Actor | null) {
 		.map((b) => ({ id: b.id, label: [b.estateName, b.name].filter(Boolean).join(' ') }));
 }
 
-function residentsOf(db: Db, buildingId: number) {
+function residentsOf(db: Db | Tx, buildingId: number) {
 	return db
 		.select({ id: resident.id, name: resident.name, unit: household.unit, accountId: user.id })
 		.from(resident)
@@ -195,22 +195,39 @@ export function listBuildingResidents(db: Db, actor: Actor | null, input: { buil
 }
 
 /**
+ * An invitation logs its holder in as that resident's account, so one for an account that holds a role
+ * (a resident who is also a facilitator, say) would hand that role to whoever prints it: only the
+ * community admin may issue those.
+ */
+function mayInvite(db: Db | Tx, actor: Actor, accountId: number | null): boolean {
+	if (accountId === null || can(actor, 'roster.manage', communityScope(actor.communityId))) return true;
+	return !db
+		.select({ id: roleAssignment.id })
+		.from(roleAssignment)
+		.where(eq(roleAssignment.userId, accountId))
+		.get();
+}
+
+/**
  * Issues a new QR card for every resident of a building, in one transaction. Each new card revokes
- * that resident's earlier cards, so printing again makes lost cards useless.
+ * that resident's earlier cards, so printing again makes lost cards useless. Residents whose account
+ * holds a role are left to the admin (see mayInvite).
  */
 export function issueBuildingCards(db: Db, actor: Actor | null, input: { buildingId: number }) {
 	const { userId } = invitationIssuer(db, actor, input.buildingId);
 	const label = buildingLabel(db, input.buildingId);
 	const cards = db.transaction((tx) =>
-		residentsOf(tx as unknown as Db, input.buildingId).map((r) => {
-			// issueInvitation opens its own transaction; inside this one it becomes a savepoint.
-			const { token, expiresAt } = issueInvitation(tx as unknown as Db, {
-				residentId: r.id,
-				kind: 'card',
-				createdByUserId: userId
-			});
-			return { residentId: r.id, name: r.name, unit: r.unit, token, expiresAt };
-		})
+		residentsOf(tx, input.buildingId)
+			.filter((r) => mayInvite(tx, actor!, r.accountId))
+			.map((r) => {
+				// issueInvitation opens its own transaction; inside this one it becomes a savepoint.
+				const { token, expiresAt } = issueInvitation(tx, {
+					residentId: r.id,
+					kind: 'card',
+					createdByUserId: userId
+				});
+				return { residentId: r.id, name: r.name, unit: r.unit, token, expiresAt };
+			})
 	);
 	return { building: label, cards };
 }
@@ -219,13 +236,20 @@ export function issueBuildingCards(db: Db, actor: Actor | null, input: { buildin
 export function issueResidentLink(db: Db, actor: Actor | null, input: { residentId: number }) {
 	if (!actor) throw new DomainError('UNAUTHENTICATED');
 	const r = db
-		.select({ name: resident.name, unit: household.unit, buildingId: household.buildingId })
+		.select({
+			name: resident.name,
+			unit: household.unit,
+			buildingId: household.buildingId,
+			accountId: user.id
+		})
 		.from(resident)
 		.innerJoin(household, eq(resident.householdId, household.id))
+		.leftJoin(user, eq(user.residentId, resident.id))
 		.where(eq(resident.id, input.residentId))
 		.get();
 	if (!r) throw new DomainError('NOT_FOUND', { resident: input.residentId });
 	const { userId } = invitationIssuer(db, actor, r.buildingId);
+	if (!mayInvite(db, actor, r.accountId)) throw new DomainError('FORBIDDEN', { reason: 'HOLDS_ROLE' });
 	const { token, expiresAt } = issueInvitation(db, {
 		residentId: input.residentId,
 		kind: 'link',

@@ -2,10 +2,10 @@
  * Logging in: staff with a username and password, residents with a personal invitation
  * (a link, single use, or a printed QR card, reusable until revoked). Sessions are made by the caller.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import type { Db } from '../db';
-import { household, building, invitation, resident, user } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { household, building, invitation, resident, session, user } from '../db/schema';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../password';
 import { hashToken } from '../session';
 import { DomainError } from './errors';
@@ -55,7 +55,7 @@ function generateInvitationToken(): string {
  * once a replacement is printed.
  */
 export function issueInvitation(
-	db: Db,
+	db: Db | Tx,
 	input: { residentId: number; kind: 'link' | 'card'; createdByUserId: number | null },
 	now = Date.now()
 ): { token: string; expiresAt: Date } {
@@ -64,18 +64,8 @@ export function issueInvitation(
 	const token = generateInvitationToken();
 	const expiresAt = new Date(now + INVITATION_LIFETIME[input.kind]);
 	db.transaction((tx) => {
-		if (input.kind === 'card') {
-			tx.update(invitation)
-				.set({ revokedAt: new Date(now) })
-				.where(
-					and(
-						eq(invitation.residentId, input.residentId),
-						eq(invitation.kind, 'card'),
-						isNull(invitation.revokedAt)
-					)
-				)
-				.run();
-		}
+		if (input.kind === 'card')
+			revoke(tx, and(eq(invitation.residentId, input.residentId), eq(invitation.kind, 'card')), now);
 		tx.insert(invitation)
 			.values({
 				tokenHash: hashToken(token),
@@ -89,18 +79,32 @@ export function issueInvitation(
 	return { token, expiresAt };
 }
 
-export function revokeInvitations(db: Db, residentId: number, now = Date.now()) {
-	db.update(invitation)
+/** Revokes invitations and ends the sessions they started (a lost card stops working on every phone). */
+function revoke(db: Db | Tx, which: SQL | undefined, now: number) {
+	const revoked = db
+		.update(invitation)
 		.set({ revokedAt: new Date(now) })
-		.where(and(eq(invitation.residentId, residentId), isNull(invitation.revokedAt)))
-		.run();
+		.where(and(which, isNull(invitation.revokedAt)))
+		.returning({ id: invitation.id })
+		.all()
+		.map((r) => r.id);
+	if (revoked.length) db.delete(session).where(inArray(session.invitationId, revoked)).run();
+}
+
+export function revokeInvitations(db: Db, residentId: number, now = Date.now()) {
+	db.transaction((tx) => revoke(tx, eq(invitation.residentId, residentId), now));
 }
 
 /**
- * Turns an invitation token into the resident's user id, creating the account on first use.
- * Throws INVITATION_INVALID / _EXPIRED / _USED / _REVOKED and changes nothing in those cases.
+ * Turns an invitation token into the resident's user id (creating the account on first use) and the
+ * invitation's id, which the new session keeps. Throws INVITATION_INVALID / _EXPIRED / _USED /
+ * _REVOKED and changes nothing in those cases.
  */
-export function redeemInvitation(db: Db, token: string, now = Date.now()): number {
+export function redeemInvitation(
+	db: Db,
+	token: string,
+	now = Date.now()
+): { userId: number; invitationId: number } {
 	if (!/^[a-z2-7]{20,80}$/.test(token)) throw new DomainError('INVITATION_INVALID');
 	return db.transaction((tx) => {
 		const inv = tx
@@ -118,7 +122,7 @@ export function redeemInvitation(db: Db, token: string, now = Date.now()): numbe
 			.run();
 
 		const existing = tx.select({ id: user.id }).from(user).where(eq(user.residentId, inv.residentId)).get();
-		if (existing) return existing.id;
+		if (existing) return { userId: existing.id, invitationId: inv.id };
 		const r = tx
 			.select({ name: resident.name, communityId: building.communityId })
 			.from(resident)
@@ -127,10 +131,11 @@ export function redeemInvitation(db: Db, token: string, now = Date.now()): numbe
 			.where(eq(resident.id, inv.residentId))
 			.get();
 		if (!r) throw new DomainError('INVITATION_INVALID');
-		return tx
+		const userId = tx
 			.insert(user)
 			.values({ communityId: r.communityId, displayName: r.name, residentId: inv.residentId })
 			.returning({ id: user.id })
 			.get().id;
+		return { userId, invitationId: inv.id };
 	});
 }

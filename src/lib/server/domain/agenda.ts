@@ -1,16 +1,20 @@
 /**
- * The agenda's server-side rules: who may read or write a meeting's agenda document, and linking a
- * proposal into it (which moves the proposal to "on an agenda").
+ * The agenda's server-side rules: linking a proposal into a meeting's agenda document (which moves
+ * the proposal to "on an agenda").
  */
 import type { Db } from '../db';
-import type { Actor } from '../authz';
+import { authorize, scopeWithin, type Actor } from '../authz';
 import { addItem, linkedProposals } from '$lib/agenda';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
-import { agendaDocName, meetingFor } from './meetings';
-import { getProposal, putOnAgenda } from './proposals';
+import { agendaDocName, getMeeting, meetingScope } from './meetings';
+import { getProposal, moveProposal, proposalScope } from './proposals';
 
-/** Adds a proposal as a new agenda item (its title, 10 minutes) and marks it on the agenda. */
+/**
+ * Adds a proposal as a new agenda item (its title and description, 10 minutes) and marks it on the
+ * agenda, both or neither. Whoever may edit the agenda may do it; the proposal must concern a place
+ * inside the meeting's scope.
+ */
 export function addProposalToAgenda(
 	db: Db,
 	docs: DocumentStore,
@@ -18,17 +22,22 @@ export function addProposalToAgenda(
 	meetingId: number,
 	proposalId: number
 ): string {
-	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	const m = getMeeting(db, meetingId);
+	const scope = meetingScope(db, m);
+	authorize(actor, 'agenda.edit', scope);
 	if (m.status === 'closed') throw new DomainError('MEETING_STATE', { status: m.status });
 	const p = getProposal(db, proposalId);
-	if (p.communityId !== m.communityId) throw new DomainError('NOT_FOUND', { proposalId });
+	if (!scopeWithin(proposalScope(db, p), scope)) throw new DomainError('NOT_ELIGIBLE', { proposalId });
 	const docName = agendaDocName(m.id);
 	if (docs.read(docName, (doc) => linkedProposals(doc).includes(proposalId)))
 		throw new DomainError('DUPLICATE');
-	putOnAgenda(db, actor, proposalId); // checks the status transition before the document changes
-	let itemId = '';
-	docs.change(docName, (doc) => {
-		itemId = addItem(doc, { title: p.title, proposalId, notes: p.description.slice(0, 2000) });
+	// One transaction: the agenda's update row and the proposal's status are stored together.
+	return db.transaction(() => {
+		moveProposal(db, proposalId, 'onAgenda');
+		let itemId = '';
+		docs.change(docName, (doc) => {
+			itemId = addItem(doc, { title: p.title, proposalId, notes: p.description.slice(0, 2000) });
+		});
+		return itemId;
 	});
-	return itemId;
 }

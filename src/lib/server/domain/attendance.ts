@@ -4,12 +4,12 @@
  * reconnect changes nothing twice.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db';
-import type { Actor } from '../authz';
+import type { Db, Tx } from '../db';
+import { can, type Actor } from '../authz';
 import { attendance, speakerRequest } from '../db/schema';
 import { DomainError } from './errors';
 import { eligibleParticipants } from './eligibility';
-import { meetingFor, type Meeting } from './meetings';
+import { canViewMeeting, findMeetingByCode, meetingFor, meetingScope, type Meeting } from './meetings';
 
 function requireEligible(db: Db, m: Meeting, residentId: number) {
 	const p = eligibleParticipants(db, m, m.startsAt).find((e) => e.residentId === residentId);
@@ -48,9 +48,13 @@ function upsertAttendance(
 		.run();
 }
 
-/** A resident checks in from their own phone (scanning the meeting's QR code). */
-export function checkIn(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+/**
+ * A resident checks in from their own phone. The join code (on the QR code and the projector) must
+ * match: it shows the phone is in the room, so nobody can make up a quorum from home.
+ */
+export function checkIn(db: Db, actor: Actor | null, meetingId: number, code: string, now = Date.now()) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
+	if (code.trim().toLowerCase() !== m.joinCode) throw new DomainError('WRONG_CODE');
 	requireOpen(m);
 	const residentId = residentIdOf(actor!);
 	if (!residentId) throw new DomainError('NOT_ELIGIBLE');
@@ -73,6 +77,26 @@ export function markAttendance(
 	upsertAttendance(db, m, residentId, p.householdId, present, 'marked', actor!.userId, now);
 }
 
+/**
+ * Scanning the meeting's QR code: checks a participating resident in; anyone else who may follow the
+ * meeting (staff, a resident under voting age) just goes on to it. Returns the meeting's id.
+ */
+export function checkInByCode(db: Db, actor: Actor | null, code: string, now = Date.now()): number {
+	const m = findMeetingByCode(db, code);
+	if (!actor) throw new DomainError('UNAUTHENTICATED');
+	const scope = meetingScope(db, m);
+	if (m.status !== 'closed' && actor.residentId && can(actor, 'meeting.attend', scope)) {
+		try {
+			checkIn(db, actor, m.id, m.joinCode, now);
+			return m.id;
+		} catch (e) {
+			if (!(e instanceof DomainError && e.code === 'NOT_ELIGIBLE')) throw e;
+		}
+	}
+	if (!canViewMeeting(db, actor, m)) throw new DomainError('NOT_ELIGIBLE');
+	return m.id;
+}
+
 /** The eligible list with who is present, for the facilitator's one-tap marking. */
 export function attendanceRoster(db: Db, actor: Actor | null, meetingId: number) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
@@ -88,6 +112,31 @@ function residentIdOf(actor: Actor): number | null {
 	return actor.residentId ?? null;
 }
 
+/** The resident's hand that is up or speaking in this meeting, if any. */
+function openRequest(db: Db | Tx, meetingId: number, residentId: number) {
+	return db
+		.select({ id: speakerRequest.id })
+		.from(speakerRequest)
+		.where(
+			and(
+				eq(speakerRequest.meetingId, meetingId),
+				eq(speakerRequest.residentId, residentId),
+				inArray(speakerRequest.status, ['waiting', 'speaking'])
+			)
+		)
+		.get();
+}
+
+/** A resident's own part in a meeting: checked in, and a hand up (waiting or speaking). */
+export function participantStatus(db: Db, meetingId: number, residentId: number) {
+	const a = db
+		.select({ present: attendance.present })
+		.from(attendance)
+		.where(and(eq(attendance.meetingId, meetingId), eq(attendance.residentId, residentId)))
+		.get();
+	return { present: a?.present ?? false, handRaised: openRequest(db, meetingId, residentId) !== undefined };
+}
+
 /** Raising a hand twice keeps the first place in the queue. */
 export function raiseHand(db: Db, actor: Actor | null, meetingId: number, now = Date.now()): number {
 	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
@@ -96,17 +145,7 @@ export function raiseHand(db: Db, actor: Actor | null, meetingId: number, now = 
 	if (!residentId) throw new DomainError('NOT_ELIGIBLE');
 	requireEligible(db, m, residentId);
 	return db.transaction((tx) => {
-		const open = tx
-			.select({ id: speakerRequest.id })
-			.from(speakerRequest)
-			.where(
-				and(
-					eq(speakerRequest.meetingId, m.id),
-					eq(speakerRequest.residentId, residentId),
-					inArray(speakerRequest.status, ['waiting', 'speaking'])
-				)
-			)
-			.get();
+		const open = openRequest(tx, m.id, residentId);
 		if (open) return open.id;
 		return tx
 			.insert(speakerRequest)

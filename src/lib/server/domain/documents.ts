@@ -3,7 +3,8 @@
  * belongs to; access comes from the one authorization helper.
  *   building:<id>:notes    a building's shared notice draft (楼栋公告): its 楼栋长 and staff write, residents read
  *   meeting:<id>:agenda    a meeting's agenda: facilitators and committee write, the meeting's participants
- *                          read, and anyone may read a public meeting's agenda (the projector needs no login)
+ *                          read, and anyone with the join code may read a public meeting's agenda (the
+ *                          projector needs no login)
  */
 import type { Db } from '../db';
 import { buildingScope, can, type Actor } from '../authz';
@@ -12,7 +13,13 @@ import { canViewMeeting, getMeeting, meetingScope } from './meetings';
 
 export type DocumentAccess = 'write' | 'read' | 'none';
 
-type Rule = { re: RegExp; access: (db: Db, actor: Actor | null, id: number) => DocumentAccess };
+/** What a client without a session may show: the join code of a public meeting, for its projector. */
+export type Credentials = { code?: string | null };
+
+type Rule = {
+	re: RegExp;
+	access: (db: Db, actor: Actor | null, id: number, creds: Credentials) => DocumentAccess;
+};
 
 const RULES: Rule[] = [
 	{
@@ -28,19 +35,24 @@ const RULES: Rule[] = [
 	},
 	{
 		re: /^meeting:(\d{1,9}):agenda$/,
-		access: (db, actor, id) => {
+		access: (db, actor, id, creds) => {
 			const m = getMeeting(db, id);
 			if (m.status !== 'closed' && can(actor, 'agenda.edit', meetingScope(db, m))) return 'write';
-			return canViewMeeting(db, actor, m, { projector: true }) ? 'read' : 'none';
+			return canViewMeeting(db, actor, m, { projector: true, code: creds.code }) ? 'read' : 'none';
 		}
 	}
 ];
 
 /** Access to a document, or NOT_FOUND for a name that is malformed or points at nothing. */
-export function documentAccess(db: Db, actor: Actor | null, docName: string): DocumentAccess {
+export function documentAccess(
+	db: Db,
+	actor: Actor | null,
+	docName: string,
+	creds: Credentials = {}
+): DocumentAccess {
 	for (const { re, access } of RULES) {
 		const m = docName.match(re);
-		if (m) return access(db, actor, Number(m[1]));
+		if (m) return access(db, actor, Number(m[1]), creds);
 	}
 	throw new DomainError('NOT_FOUND', { docName });
 }

@@ -20,7 +20,8 @@ export const ERROR_CODES = [
 	'NO_CURRENT_ITEM',
 	'NOT_ELIGIBLE',
 	'ALREADY_SECONDED',
-	'PROPOSAL_STATE'
+	'PROPOSAL_STATE',
+	'WRONG_CODE'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

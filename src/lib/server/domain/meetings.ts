@@ -162,7 +162,6 @@ export function meetingState(db: Db, meetingId: number, now = Date.now()) {
 			votingUnit: m.votingUnit,
 			scopeType: m.scopeType,
 			scopeId: m.scopeId,
-			joinCode: m.joinCode,
 			isPublic: m.isPublic,
 			currentItemId: m.currentItemId
 		},
@@ -181,10 +180,28 @@ export function meetingState(db: Db, meetingId: number, now = Date.now()) {
 	};
 }
 
-/** May this actor see the meeting? Public meetings' projector needs no login. */
-export function canViewMeeting(db: Db, actor: Actor | null, m: Meeting, { projector = false } = {}): boolean {
-	if (projector && m.isPublic) return true;
+/**
+ * May this actor see the meeting? A public meeting's projector needs no login, only the join code that
+ * the courtyard sees anyway (so nobody can read meetings by counting through ids).
+ */
+export function canViewMeeting(
+	db: Db,
+	actor: Actor | null,
+	m: Meeting,
+	{ projector = false, code }: { projector?: boolean; code?: string | null } = {}
+): boolean {
+	if (projector && m.isPublic && code && code === m.joinCode) return true;
 	return can(actor, 'meeting.view', meetingScope(db, m));
+}
+
+/** The meeting a join code (the QR code's `/j/<code>`) belongs to, or NOT_FOUND. */
+export function findMeetingByCode(db: Db, code: string): Meeting {
+	const normalized = code.trim().toLowerCase();
+	const m = /^[a-z2-7]{8}$/.test(normalized)
+		? db.select().from(meeting).where(eq(meeting.joinCode, normalized)).get()
+		: undefined;
+	if (!m) throw new DomainError('NOT_FOUND', { code });
+	return m;
 }
 
 /** Meetings the actor may see, newest first; live ones first of all (for the home page and lists). */

@@ -135,6 +135,15 @@ function transition(
 ) {
 	const p = getProposal(db, proposalId);
 	authorize(actor, 'proposal.manage', proposalScope(db, p));
+	moveProposal(db, proposalId, to, extra);
+}
+
+/**
+ * Moves a proposal to another status if the rules allow it (no authorization: for other domain rules
+ * that have checked it, such as linking into an agenda).
+ */
+export function moveProposal(db: Db, proposalId: number, to: ProposalStatus, extra: Partial<Proposal> = {}) {
+	const p = getProposal(db, proposalId);
 	if (!canTransition(p.status, to)) throw new DomainError('PROPOSAL_STATE', { status: p.status, to });
 	db.update(proposal)
 		.set({ status: to, updatedAt: new Date(), ...extra })

@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 import type { Db } from '../db';
 import { community, estate, grid, building, household, householdGroup, resident } from '../db/schema';
 import { DomainError } from './errors';
+import { authorize, communityScope, type Actor } from '../authz';
 
 export interface RosterRow {
 	/** Row of the file as Excel numbers it (header is 1), kept so later reports can point back. */
@@ -286,8 +287,12 @@ export function importRoster(db: Db, communityId: number, rows: RosterRow[]): Im
 	});
 }
 
-/** Decode, validate, import. Any row error rejects the whole file with IMPORT_INVALID { errors }. */
-export function importRosterCsv(db: Db, communityId: number, bytes: Uint8Array): ImportSummary {
+/**
+ * Decode, validate, import into the admin's community. Any row error rejects the whole file with
+ * IMPORT_INVALID { errors }.
+ */
+export function importRosterCsv(db: Db, actor: Actor | null, bytes: Uint8Array): ImportSummary {
+	const { communityId } = authorize(actor, 'roster.manage', communityScope(actor?.communityId ?? 0));
 	const { rows, errors } = parseRosterCsv(decodeCsv(bytes));
 	if (errors.length > 0) throw new DomainError('IMPORT_INVALID', { errors });
 	return importRoster(db, communityId, rows);

@@ -16,6 +16,7 @@ import {
 	household,
 	householdGroup,
 	invitation,
+	meeting,
 	resident,
 	roleAssignment,
 	user,
@@ -94,10 +95,22 @@ function assertNoRoles(db: Db, scopeType: ScopeType, scopeId: number) {
 	if (used) throw new DomainError('IN_USE', { roleAssignment: used.id });
 }
 
+/** Meetings name their scope by type and id too; deleting it would leave them nowhere. */
+function assertNoMeetings(db: Db, kind: NamedKind, id: number) {
+	if (kind !== 'estate' && kind !== 'grid' && kind !== 'building') return;
+	const used = db
+		.select({ id: meeting.id })
+		.from(meeting)
+		.where(and(eq(meeting.scopeType, kind), eq(meeting.scopeId, id)))
+		.get();
+	if (used) throw new DomainError('IN_USE', { meeting: used.id });
+}
+
 function remove(db: Db, actor: Actor | null, kind: NamedKind, id: number) {
 	const { communityId } = rosterManager(actor);
 	requireInCommunity(db, kind, id, communityId);
 	assertNoRoles(db, kind, id);
+	assertNoMeetings(db, kind, id);
 	const t = NAMED[kind] as typeof estate;
 	guarded(() => db.delete(t).where(eq(t.id, id)).run());
 }

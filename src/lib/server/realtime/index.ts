@@ -13,7 +13,6 @@ import { documentAccess } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
 import { createYjsServer, type DocumentStore, type YjsServer } from '../yjs';
 import { authenticateRequest, originAllowed, type Authenticated } from './handshake';
-import { registerScopeHandlers } from './scope';
 import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } from './meeting';
 import { sessionRoom, userRoom } from './rooms';
 
@@ -26,7 +25,7 @@ export type SocketData =
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 /** What every handler factory receives (CONVENTIONS: handlers are factories over their dependencies). */
-export type HandlerDeps = { io: Io; socket: AppSocket; db: Db };
+export type HandlerDeps = { io: Io; socket: AppSocket; db: Db; docs: DocumentStore };
 
 let io: Io | undefined;
 let yjsServer: YjsServer | undefined;
@@ -65,16 +64,15 @@ export function attachRealtime(
 		socket.data = { actor: null, sessionId: null, projectorMeetingId };
 		next();
 	});
+	const yjs = createYjsServer({ db });
 	const broadcasts = startMeetingBroadcasts(server, db);
 	server.on('connection', (socket) => {
-		socket.use(guardPackets(socket));
+		socket.use(guardPackets(socket, db));
 		if (socket.data.actor)
 			socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
-		registerScopeHandlers({ io: server, socket, db });
-		registerMeetingHandlers({ io: server, socket, db });
+		registerMeetingHandlers({ io: server, socket, db, docs: yjs });
 	});
 
-	const yjs = createYjsServer({ db });
 	httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		const path = (req.url ?? '').split('?')[0];
 		if (path.startsWith(SOCKET_PATH + '/')) return; // engine.io's own listener takes it
@@ -93,11 +91,15 @@ export function attachRealtime(
 		let docName: string;
 		let access;
 		try {
-			docName = decodeURIComponent((req.url ?? '').split('?')[0].slice(YJS_PATH_PREFIX.length));
-			access = documentAccess(db, auth?.actor ?? null, docName);
+			const url = new URL(req.url ?? '/', 'http://localhost');
+			docName = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
+			access = documentAccess(db, auth?.actor ?? null, docName, { code: url.searchParams.get('code') });
 		} catch (e) {
-			if (e instanceof URIError) return refuse(CloseCode.NotFound, 'NOT_FOUND');
-			if (!isDomainError(e)) throw e;
+			if (!isDomainError(e)) {
+				// A malformed name (bad %-escape) is not found; anything else is ours, but must not crash the process.
+				if (!(e instanceof URIError)) console.error('yjs upgrade failed', e);
+				return refuse(CloseCode.NotFound, 'NOT_FOUND');
+			}
 			return auth ? refuse(CloseCode.NotFound, e.code) : refuse(CloseCode.Unauthenticated, 'UNAUTHENTICATED');
 		}
 		if (access === 'none')
@@ -133,22 +135,32 @@ const REFILL_PER_MS = 20 / 1000;
 
 /**
  * Runs before every handler of a socket: answers RATE_LIMITED beyond the bucket, and FORBIDDEN to an
- * anonymous projector for anything but `meeting:join` (which checks the meeting itself).
+ * anonymous projector for anything but `meeting:join` (which checks the meeting itself). It also reads
+ * the session and roles afresh, so a role taken away or a session that ran out stops counting at once,
+ * not at the next reconnect (a few indexed reads, cheap next to a broadcast).
  */
-function guardPackets(socket: AppSocket) {
+function guardPackets(socket: AppSocket, db: Db) {
 	let tokens = BUCKET_SIZE;
 	let last = Date.now();
 	return (packet: unknown[], next: (err?: Error) => void) => {
 		const now = Date.now();
 		tokens = Math.min(BUCKET_SIZE, tokens + (now - last) * REFILL_PER_MS);
 		last = now;
-		const refuse = (code: 'RATE_LIMITED' | 'FORBIDDEN') => {
+		const refuse = (code: 'RATE_LIMITED' | 'FORBIDDEN' | 'UNAUTHENTICATED') => {
 			const ack = packet[packet.length - 1];
 			if (typeof ack === 'function') ack({ ok: false, error: { code, message: code } });
 		};
 		if (tokens < 1) return refuse('RATE_LIMITED');
 		tokens -= 1;
-		if (socket.data.actor === null && packet[0] !== 'meeting:join') return refuse('FORBIDDEN');
+		if (socket.data.actor === null) return packet[0] === 'meeting:join' ? next() : refuse('FORBIDDEN');
+		const auth = authenticateRequest(db, socket.request);
+		if (!auth || auth.sessionId !== socket.data.sessionId) {
+			refuse('UNAUTHENTICATED');
+			socket.emit('session:ended');
+			socket.disconnect(true);
+			return;
+		}
+		socket.data.actor = auth.actor;
 		next();
 	};
 }

@@ -3,16 +3,24 @@
  * validating its payload, calling the domain and answering at once; every successful change schedules
  * one coalesced `meeting:state` broadcast to the meeting's room.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Ack } from '$lib/realtime/protocol';
 import type { JoinPayload, Me, MeetingState } from '$lib/realtime/meeting';
 import type { Db } from '../db';
-import { attendance, speakerRequest, user } from '../db/schema';
+import { user } from '../db/schema';
 import { can, loadActor, type Actor } from '../authz';
-import { checkIn, giveFloor, lowerHand, markAttendance, raiseHand } from '../domain/attendance';
+import {
+	checkIn,
+	giveFloor,
+	lowerHand,
+	markAttendance,
+	participantStatus,
+	raiseHand
+} from '../domain/attendance';
 import { DomainError, isDomainError } from '../domain/errors';
 import {
+	agendaDocName,
 	canViewMeeting,
 	closeMeeting,
 	getMeeting,
@@ -37,7 +45,11 @@ const SetItemSchema = v.strictObject({
 });
 const MarkSchema = v.strictObject({ meetingId: Id, residentId: Id, present: v.boolean() });
 const FloorSchema = v.strictObject({ meetingId: Id, requestId: v.nullable(Id) });
-const ProjectorAuthSchema = v.strictObject({ projectorMeetingId: Id });
+const ProjectorAuthSchema = v.strictObject({
+	projectorMeetingId: Id,
+	code: v.pipe(v.string(), v.maxLength(16))
+});
+const CheckInSchema = v.strictObject({ meetingId: Id, code: v.pipe(v.string(), v.maxLength(16)) });
 
 /** At most one state per meeting per window; changes inside it fold into the one computed when it fires. */
 export const BROADCAST_WINDOW_MS = 50;
@@ -90,7 +102,7 @@ export function projectorHandshake(db: Db, auth: unknown): number | null {
 	if (!parsed.success) return null;
 	try {
 		const m = getMeeting(db, parsed.output.projectorMeetingId);
-		return m.isPublic ? m.id : null;
+		return canViewMeeting(db, null, m, { projector: true, code: parsed.output.code }) ? m.id : null;
 	} catch (e) {
 		if (isDomainError(e)) return null;
 		throw e;
@@ -102,23 +114,7 @@ function meFor(db: Db, actor: Actor | null, m: Meeting): Me {
 	const residentId = actor?.residentId ?? null;
 	const canManage = can(actor, 'meeting.manage', meetingScope(db, m));
 	if (residentId === null) return { residentId, present: false, handRaised: false, canManage };
-	const a = db
-		.select({ present: attendance.present })
-		.from(attendance)
-		.where(and(eq(attendance.meetingId, m.id), eq(attendance.residentId, residentId)))
-		.get();
-	const hand = db
-		.select({ id: speakerRequest.id })
-		.from(speakerRequest)
-		.where(
-			and(
-				eq(speakerRequest.meetingId, m.id),
-				eq(speakerRequest.residentId, residentId),
-				inArray(speakerRequest.status, ['waiting', 'speaking'])
-			)
-		)
-		.get();
-	return { residentId, present: a?.present ?? false, handRaised: hand !== undefined, canManage };
+	return { residentId, ...participantStatus(db, m.id, residentId), canManage };
 }
 
 export function joinMeeting({ socket, db }: HandlerDeps) {
@@ -129,8 +125,8 @@ export function joinMeeting({ socket, db }: HandlerDeps) {
 			if (actor === null && (p.as !== 'projector' || p.meetingId !== projectorMeetingId))
 				throw new DomainError('FORBIDDEN');
 			const m = getMeeting(db, p.meetingId);
-			if (!canViewMeeting(db, actor, m, { projector: p.as === 'projector' }))
-				throw new DomainError(actor ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+			// An anonymous projector proved the join code at the handshake; everyone else by their roles.
+			if (actor !== null && !canViewMeeting(db, actor, m)) throw new DomainError('FORBIDDEN');
 			await socket.join(meetingRoom(m.id));
 			return { state: meetingState(db, m.id), me: meFor(db, actor, m) };
 		});
@@ -166,9 +162,11 @@ export function openMeetingHandler({ socket, db }: HandlerDeps) {
 	});
 }
 
-export function closeMeetingHandler({ socket, db }: HandlerDeps) {
+export function closeMeetingHandler({ socket, db, docs }: HandlerDeps) {
 	return change(MeetingIdSchema, ({ meetingId }) => {
 		closeMeeting(db, socket.data.actor, meetingId);
+		// A closed meeting's agenda is read-only: editors still connected reconnect and are told so.
+		docs.reconnectAll(agendaDocName(meetingId), 'meeting closed');
 		return null;
 	});
 }
@@ -195,8 +193,8 @@ export function pauseTimerHandler({ socket, db }: HandlerDeps) {
 }
 
 export function checkInHandler({ socket, db }: HandlerDeps) {
-	return change(MeetingIdSchema, ({ meetingId }) => {
-		checkIn(db, socket.data.actor, meetingId);
+	return change(CheckInSchema, ({ meetingId, code }) => {
+		checkIn(db, socket.data.actor, meetingId, code);
 		return { me: meFor(db, socket.data.actor, getMeeting(db, meetingId)) };
 	});
 }

@@ -1,5 +1,4 @@
 /** Socket.IO room names, made here only, so emitters and joiners cannot drift apart. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const userRoom = (userId: number) => `user:${userId}`;
-export const scopeRoom = (type: string, id: number) => `scope:${type}:${id}`;
 export const meetingRoom = (meetingId: number) => `meeting:${meetingId}`;

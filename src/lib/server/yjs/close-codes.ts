@@ -13,6 +13,8 @@ export const YjsCloseCode = {
 	messageTooBig: 1009,
 	/** The document could not be loaded or stored. */
 	internalError: 1011,
+	/** Permissions changed (reconnectAll): reconnect and be authorized afresh (see CloseCode). */
+	reauthorize: CloseCode.Reauthorize,
 	/** A binary message that does not decode as the y-websocket protocol. */
 	malformedMessage: CloseCode.BadMessage
 } as const;

@@ -30,6 +30,11 @@ export type DocumentStore = {
 	change(docName: string, fn: (doc: Y.Doc) => void): void;
 	/** Reads a document's current state. */
 	read<T>(docName: string, fn: (doc: Y.Doc) => T): T;
+	/**
+	 * Closes every connection to a loaded document with `YjsCloseCode.reauthorize`, so clients
+	 * reconnect and are authorized afresh (call after permissions change). No-op if nobody has it open.
+	 */
+	reconnectAll(docName: string, reason: string): void;
 };
 
 export function createYjsServer(opts: {

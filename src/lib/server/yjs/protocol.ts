@@ -5,6 +5,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { YjsCloseCode } from './close-codes';
 import type { Connection } from './connection';
+import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizePresence } from './presence';
 import type { SharedDoc } from './shared-doc';
 
 /** Top-level message types of the y-websocket protocol (same numbers as the y-websocket client). */
@@ -27,7 +28,7 @@ export class YjsProtocolError extends Error {
 
 /**
  * Handles one binary message from `conn`. Throws on anything that does not decode (the caller closes
- * the connection); updates from a connection without write permission are read and dropped.
+ * the connection); updates and awareness from a connection without write permission are dropped.
  */
 export function handleMessage(shared: SharedDoc, conn: Connection, message: Uint8Array): void {
 	const decoder = decoding.createDecoder(message);
@@ -57,8 +58,14 @@ export function handleMessage(shared: SharedDoc, conn: Connection, message: Uint
 			if (message.byteLength > MAX_AWARENESS_BYTES) {
 				throw new YjsProtocolError(YjsCloseCode.messageTooBig, 'awareness message too big');
 			}
-			const update = stampUser(decoding.readVarUint8Array(decoder), conn.ctx.user);
-			awarenessProtocol.applyAwarenessUpdate(shared.awareness, update, conn);
+			// Readers (residents, an anonymous projector) see who is editing but are never shown.
+			if (!conn.ctx.canWrite) break;
+			// Re-encoded from what survives: one client id per connection, each state rebuilt.
+			const entries = decodeAwarenessUpdate(decoding.readVarUint8Array(decoder))
+				.filter(({ clientID }) => shared.claimAwarenessClient(conn, clientID))
+				.map((entry) => ({ ...entry, state: sanitizePresence(entry.state, conn.ctx.user) }));
+			if (entries.length === 0) break;
+			awarenessProtocol.applyAwarenessUpdate(shared.awareness, encodeAwarenessUpdate(entries), conn);
 			break;
 		}
 		case messageQueryAwareness: {
@@ -69,33 +76,6 @@ export function handleMessage(shared: SharedDoc, conn: Connection, message: Uint
 		default:
 		// Auth messages (2) are server-to-client only; unknown types are ignored like upstream does.
 	}
-}
-
-/**
- * Rewrites `user.id` and `user.name` in every state of an awareness update with the authenticated
- * user, so presence cannot be spoofed; other fields (colour, cursor) pass through.
- * Wire format (y-protocols/awareness): count, then per client: clientID, clock, JSON state.
- */
-function stampUser(update: Uint8Array, user: { id: number; name: string }): Uint8Array {
-	const decoder = decoding.createDecoder(update);
-	const encoder = encoding.createEncoder();
-	const count = decoding.readVarUint(decoder);
-	encoding.writeVarUint(encoder, count);
-	for (let i = 0; i < count; i++) {
-		encoding.writeVarUint(encoder, decoding.readVarUint(decoder)); // clientID
-		encoding.writeVarUint(encoder, decoding.readVarUint(decoder)); // clock
-		const state: unknown = JSON.parse(decoding.readVarString(decoder));
-		encoding.writeVarString(encoder, JSON.stringify(state === null ? null : withUser(state, user)));
-	}
-	return encoding.toUint8Array(encoder);
-}
-
-function withUser(state: unknown, user: { id: number; name: string }): Record<string, unknown> {
-	const isObject = (v: unknown): v is Record<string, unknown> =>
-		typeof v === 'object' && v !== null && !Array.isArray(v);
-	const base = isObject(state) ? state : {};
-	const previous = isObject(base.user) ? base.user : {};
-	return { ...base, user: { ...previous, id: user.id, name: user.name } };
 }
 
 export function encodeSyncStep1Message(doc: Y.Doc): Uint8Array {

@@ -61,7 +61,8 @@ export function startYjsServer(opts: YjsServerOptions) {
 		connections.add(conn);
 		// Listeners go on in the same tick as the upgrade completes, so no early message is lost.
 		ws.on('message', (data, isBinary) => {
-			if (doc.broken || !doc.conns.has(conn)) return; // closing; late messages are moot
+			// Closing (e.g. to reauthorize): late messages are moot or no longer authorized.
+			if (doc.broken || !doc.conns.has(conn) || conn.ws.readyState !== WebSocket.OPEN) return;
 			if (!isBinary) return conn.close(YjsCloseCode.unsupportedData, 'binary messages only');
 			try {
 				handleMessage(doc, conn, data as Buffer);
@@ -160,6 +161,14 @@ export function startYjsServer(opts: YjsServerOptions) {
 			} finally {
 				doc.destroy();
 			}
+		},
+
+		/** Closes every connection to a loaded doc so clients reconnect and are authorized afresh. */
+		reconnectAll(docName: string, reason: string): void {
+			const shared = docs.get(docName);
+			if (!shared) return;
+			const why = truncateUtf8(reason, 123);
+			for (const conn of [...shared.conns.keys()]) conn.close(YjsCloseCode.reauthorize, why);
 		},
 
 		close(): Promise<void> {

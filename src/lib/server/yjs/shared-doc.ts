@@ -9,6 +9,13 @@ import { appendUpdate, compactDoc, loadDocState } from './store';
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
 
 /**
+ * A connection's awareness client id: the first one it published (a connection speaks for one
+ * client), and whether it still owns that id, i.e. removes its state when it closes. A client that
+ * reconnects keeps its id, so its new connection takes the id over from the stale one.
+ */
+type Presence = { clientId: number | undefined; owns: boolean };
+
+/**
  * One loaded document with its connections. Invariant: every change in `doc` is in SQLite (log or
  * snapshot) before any client other than its author hears of it; if a write fails the doc is
  * `broken`, stops accepting messages and is dropped so the next client reloads from the database.
@@ -16,8 +23,8 @@ type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] 
 export class SharedDoc {
 	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness = new Awareness(this.doc);
-	/** Each connection with the awareness client ids it controls, removed when it leaves. */
-	readonly conns = new Map<Connection, Set<number>>();
+	/** Each connection with its awareness client id, whose state is removed when it leaves. */
+	readonly conns = new Map<Connection, Presence>();
 	broken = false;
 	private unloaded = false;
 	/** Highest log row id contained in `doc`; compaction deletes the log up to it. */
@@ -44,7 +51,7 @@ export class SharedDoc {
 	}
 
 	addConnection(conn: Connection): void {
-		this.conns.set(conn, new Set());
+		this.conns.set(conn, { clientId: undefined, owns: false });
 		conn.send(encodeSyncStep1Message(this.doc));
 		const clients = [...this.awareness.getStates().keys()];
 		if (clients.length > 0) conn.send(encodeAwarenessMessage(this.awareness, clients));
@@ -52,11 +59,37 @@ export class SharedDoc {
 
 	/** Forgets a connection; the last one out compacts and unloads the doc. */
 	removeConnection(conn: Connection): void {
-		const controlled = this.conns.get(conn);
-		if (!controlled) return;
+		const presence = this.conns.get(conn);
+		if (!presence) return;
 		this.conns.delete(conn);
-		removeAwarenessStates(this.awareness, [...controlled], null);
+		if (presence.owns && presence.clientId !== undefined) {
+			removeAwarenessStates(this.awareness, [presence.clientId], null);
+		}
 		if (this.conns.size === 0) this.unload();
+	}
+
+	/**
+	 * Whether `conn` may publish the awareness state of `clientId`: only the first id it used (binding
+	 * it now if it has none), never the server's own, and never one whose state another user's
+	 * connection owns. The same user's connection takes the id over: that is a reconnect. (Taken at
+	 * the claim, not when the state applies: a reconnecting client resends its last clock, which the
+	 * awareness ignores as already known.)
+	 */
+	claimAwarenessClient(conn: Connection, clientId: number): boolean {
+		const presence = this.conns.get(conn);
+		if (!presence || clientId === this.awareness.clientID) return false;
+		if (presence.clientId !== undefined && presence.clientId !== clientId) return false;
+		for (const [other, p] of this.conns) {
+			if (other !== conn && p.owns && p.clientId === clientId && other.ctx.user.id !== conn.ctx.user.id) {
+				return false;
+			}
+		}
+		if (!presence.owns) {
+			for (const p of this.conns.values()) if (p.clientId === clientId) p.owns = false;
+		}
+		presence.clientId = clientId;
+		presence.owns = true;
+		return true;
 	}
 
 	/** Compacts (unless broken) and frees the doc; its connections are simply forgotten. */
@@ -106,18 +139,8 @@ export class SharedDoc {
 		for (const conn of this.conns.keys()) conn.close(YjsCloseCode.internalError, 'storage error');
 	}
 
-	private onAwarenessUpdate = ({ added, updated, removed }: AwarenessChanges, origin: unknown): void => {
-		const author = this.conns.has(origin as Connection) ? (origin as Connection) : undefined;
-		if (author) {
-			const controlled = this.conns.get(author)!;
-			for (const id of added.concat(updated)) {
-				if (controlled.has(id)) continue;
-				// A client that reconnects keeps its id; the stale socket must not remove it on close.
-				for (const ids of this.conns.values()) ids.delete(id);
-				controlled.add(id);
-			}
-			for (const id of removed) controlled.delete(id);
-		}
+	/** Relays the server's copy of what changed (never a client's raw message) to every connection. */
+	private onAwarenessUpdate = ({ added, updated, removed }: AwarenessChanges): void => {
 		const message = encodeAwarenessMessage(this.awareness, added.concat(updated, removed));
 		for (const conn of this.conns.keys()) conn.send(message);
 	};

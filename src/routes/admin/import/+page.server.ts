@@ -1,6 +1,5 @@
 import { fail } from '@sveltejs/kit';
 import { useDb } from '$lib/server/db';
-import { rosterManager } from '$lib/server/domain/roster';
 import { importRosterCsv } from '$lib/server/domain/roster-import';
 import { runAction } from '$lib/server/forms';
 import { failed } from '../forms.server';
@@ -20,10 +19,7 @@ export const actions: Actions = {
 			return fail(400, { code: 'INVALID_INPUT', field: 'file' });
 		if (file.size > MAX_BYTES) return fail(400, { code: 'INVALID_INPUT', field: 'fileSize' });
 		const bytes = new Uint8Array(await file.arrayBuffer());
-		const result = await runAction(() => {
-			const actor = rosterManager(locals.actor);
-			return importRosterCsv(useDb(), actor.communityId, bytes);
-		});
+		const result = await runAction(() => importRosterCsv(useDb(), locals.actor, bytes));
 		if (failed(result)) return result;
 		return { summary: result, fileName: file.name };
 	}

@@ -18,16 +18,16 @@ export const load: PageServerLoad = (event) => {
 		return { problem: 'RATE_LIMITED' as const };
 	}
 	const db = useDb();
-	let userId: number;
+	let redeemed: { userId: number; invitationId: number };
 	try {
-		userId = redeemInvitation(db, params.token);
+		redeemed = redeemInvitation(db, params.token);
 	} catch (e) {
 		if (isDomainError(e)) return { problem: e.code };
 		throw e;
 	}
 	if (locals.session) invalidateSession(db, locals.session.id);
 	const token = generateSessionToken();
-	const session = createSession(db, token, userId);
+	const session = createSession(db, token, redeemed.userId, Date.now(), redeemed.invitationId);
 	setSessionCookie(cookies, token, session.expiresAt);
 	redirect(303, '/');
 };

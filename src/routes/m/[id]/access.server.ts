@@ -41,19 +41,22 @@ function refuse(actor: Actor | null): never {
 }
 
 /**
- * Loads a meeting for one kind of screen. `projector` lets anyone see a public meeting's screen;
- * `console` needs the right to run the meeting.
+ * Loads a meeting for one kind of screen. `projector` lets anyone with the join code see a public
+ * meeting's screen; `console` needs the right to run the meeting. The join code itself goes only to
+ * those who run the meeting or already hold it: a phone that had it could check in from home.
  */
 export function meetingForScreen(
 	db: Db,
 	actor: Actor | null,
 	rawId: string,
-	as: 'phone' | 'console' | 'projector'
+	as: 'phone' | 'console' | 'projector',
+	code: string | null = null
 ) {
 	const m = findMeeting(db, parseMeetingId(rawId));
 	const canManage = can(actor, 'meeting.manage', meetingScope(db, m));
-	if (as === 'console' ? !canManage : !canViewMeeting(db, actor, m, { projector: as === 'projector' }))
-		refuse(actor);
+	const projector = as === 'projector';
+	if (as === 'console' ? !canManage : !canViewMeeting(db, actor, m, { projector, code })) refuse(actor);
+	const holdsCode = canManage || (projector && code === m.joinCode);
 	return {
 		meeting: {
 			id: m.id,
@@ -61,7 +64,7 @@ export function meetingForScreen(
 			place: m.place,
 			startsAt: m.startsAt.getTime(),
 			isPublic: m.isPublic,
-			joinCode: m.joinCode
+			joinCode: holdsCode ? m.joinCode : null
 		},
 		canManage,
 		state: meetingState(db, m.id)

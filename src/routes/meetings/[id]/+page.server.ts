@@ -37,6 +37,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		},
 		attendance: state.attendance,
 		joinUrl,
+		screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,
 		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
 	};
 };

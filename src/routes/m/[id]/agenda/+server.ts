@@ -7,8 +7,14 @@ import type { RequestHandler } from './$types';
  * The agenda as JSON, for a screen that cannot open the Yjs socket (the anonymous projector of a
  * public meeting): it fetches this again after each `meeting:state`.
  */
-export const GET: RequestHandler = ({ locals, params }) => {
+export const GET: RequestHandler = ({ locals, params, url }) => {
 	const db = useDb();
-	const { meeting } = meetingForScreen(db, locals.actor, params.id, 'projector');
+	const { meeting } = meetingForScreen(
+		db,
+		locals.actor,
+		params.id,
+		'projector',
+		url.searchParams.get('code')
+	);
 	return json(storedAgenda(db, meeting.id), { headers: { 'cache-control': 'no-store' } });
 };

@@ -3,17 +3,20 @@ import { useDb } from '$lib/server/db';
 import { meetingForScreen, storedAgenda } from '../access.server';
 import type { PageServerLoad } from './$types';
 
-/** The projector: anyone may show a public meeting's screen, without a login. */
+/** The projector: anyone with the join code (`?code=`) may show a public meeting's screen, without a login. */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = useDb();
-	const base = meetingForScreen(db, locals.actor, params.id, 'projector');
-	const joinUrl = `${url.origin}/j/${base.meeting.joinCode}`;
+	const base = meetingForScreen(db, locals.actor, params.id, 'projector', url.searchParams.get('code'));
+	const code = base.meeting.joinCode;
+	const joinUrl = code ? `${url.origin}/j/${code}` : null;
 	return {
 		...base,
 		anonymous: locals.actor === null,
 		agenda: storedAgenda(db, base.meeting.id),
 		joinUrl,
 		// Our own generated markup, rendered with {@html}: no user text goes into it.
-		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+		qrSvg: joinUrl
+			? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+			: null
 	};
 };
