@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addItem, itemText, listItems, moveItem, removeItem, setMinutes } from '$lib/agenda';
+import { eq } from 'drizzle-orm';
 import { proposal } from '$lib/server/db/schema';
 import { addProposalToAgenda } from '$lib/server/domain/agenda';
-import { createMeeting } from '$lib/server/domain/meetings';
+import { closeMeeting, createMeeting, openMeeting } from '$lib/server/domain/meetings';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { createYjsServer } from '$lib/server/yjs';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
@@ -127,6 +128,48 @@ describe('adding a proposal to an agenda', () => {
 		);
 		addProposalToAgenda(db, yjs, staff(db, 'committee'), meetingId, here);
 		expect(yjs.read(`meeting:${meetingId}:agenda`, listItems).map((i) => i.proposalId)).toEqual([here]);
+		await yjs.close();
+	});
+
+	it('puts a deleted item back when re-added, and frees proposals left off the agenda at close', async () => {
+		const db = await demoDb();
+		const yjs = createYjsServer({ db });
+		const f = staff(db, 'facilitator');
+		const meetingId = createMeeting(db, f, {
+			title: 'm',
+			scopeType: 'building',
+			scopeId: 1,
+			startsAt: new Date(),
+			place: 'p',
+			votingUnit: 'household',
+			isPublic: true
+		});
+		const r = residentActor(db, '1栋');
+		const kept = fileProposal(db, r, {
+			title: '留下',
+			description: 'd',
+			category: 'other',
+			about: { type: 'building', id: 1 }
+		});
+		const dropped = fileProposal(db, r, {
+			title: '删掉',
+			description: 'd',
+			category: 'other',
+			about: { type: 'building', id: 1 }
+		});
+		const name = `meeting:${meetingId}:agenda`;
+		addProposalToAgenda(db, yjs, f, meetingId, kept);
+		const item = addProposalToAgenda(db, yjs, f, meetingId, dropped);
+		yjs.change(name, (doc) => removeItem(doc, item)); // an editor deletes it
+		addProposalToAgenda(db, yjs, f, meetingId, dropped); // and the facilitator adds it back
+		expect(yjs.read(name, listItems).map((i) => i.proposalId)).toEqual([kept, dropped]);
+		const again = yjs.read(name, listItems).find((i) => i.proposalId === dropped)!.id;
+		yjs.change(name, (doc) => removeItem(doc, again));
+		openMeeting(db, f, meetingId);
+		closeMeeting(db, yjs, f, meetingId);
+		const status = (id: number) => db.select().from(proposal).where(eq(proposal.id, id)).get()!;
+		expect(status(kept)).toMatchObject({ status: 'onAgenda', agendaMeetingId: meetingId });
+		expect(status(dropped)).toMatchObject({ status: 'open', agendaMeetingId: null });
 		await yjs.close();
 	});
 

@@ -21,7 +21,10 @@ import {
 	raiseHand
 } from '$lib/server/domain/attendance';
 import { createBuilding, deleteBuilding } from '$lib/server/domain/roster';
+import { createYjsServer } from '$lib/server/yjs';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
+
+const docsFor = (db: Db) => createYjsServer({ db });
 
 const T0 = Date.UTC(2026, 10, 27, 11);
 
@@ -45,9 +48,9 @@ describe('meetings', () => {
 		expect(meetingState(db, id).meeting.status).toBe('draft');
 		openMeeting(db, f, id);
 		expect(() => openMeeting(db, f, id)).toThrow('MEETING_STATE');
-		closeMeeting(db, f, id);
+		closeMeeting(db, docsFor(db), f, id);
 		expect(meetingState(db, id).meeting.status).toBe('closed');
-		expect(() => closeMeeting(db, f, id)).toThrow('MEETING_STATE');
+		expect(() => closeMeeting(db, docsFor(db), f, id)).toThrow('MEETING_STATE');
 	});
 
 	it('lets a building head run their building’s meeting but not another building’s', async () => {
@@ -191,7 +194,7 @@ describe('attendance', () => {
 		const id = buildingMeeting(db);
 		const f = staff(db, 'facilitator');
 		openMeeting(db, f, id);
-		closeMeeting(db, f, id);
+		closeMeeting(db, docsFor(db), f, id);
 		expect(() => checkIn(db, residentActor(db, '1栋'), id, getMeeting(db, id).joinCode)).toThrow(
 			'MEETING_STATE'
 		);
@@ -230,7 +233,7 @@ describe('speaker queue', () => {
 		const id = buildingMeeting(db);
 		const f = staff(db, 'facilitator');
 		openMeeting(db, f, id);
-		closeMeeting(db, f, id);
+		closeMeeting(db, docsFor(db), f, id);
 		expect(() => raiseHand(db, residentActor(db, '1栋'), id)).toThrow('MEETING_STATE');
 	});
 });

@@ -270,6 +270,8 @@ export const proposal = sqliteTable(
 			.references(() => user.id),
 		declineReason: text('decline_reason'),
 		mergedIntoId: integer('merged_into_id'),
+		/** The meeting whose agenda it is on, while its status is onAgenda. */
+		agendaMeetingId: integer('agenda_meeting_id'),
 		secondCount: integer('second_count').notNull().default(0),
 		createdAt: createdAt(),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' })

@@ -31,9 +31,11 @@ export function addProposalToAgenda(
 	const docName = agendaDocName(m.id);
 	if (docs.read(docName, (doc) => linkedProposals(doc).includes(proposalId)))
 		throw new DomainError('DUPLICATE');
+	// Already on this agenda (its item was deleted): put the item back; on another agenda it is busy.
+	const relink = p.status === 'onAgenda' && p.agendaMeetingId === m.id;
 	// One transaction: the agenda's update row and the proposal's status are stored together.
 	return db.transaction(() => {
-		moveProposal(db, proposalId, 'onAgenda');
+		if (!relink) moveProposal(db, proposalId, 'onAgenda', { agendaMeetingId: m.id });
 		let itemId = '';
 		docs.change(docName, (doc) => {
 			itemId = addItem(doc, { title: p.title, proposalId, notes: p.description.slice(0, 2000) });

@@ -2,11 +2,13 @@
  * Council meetings (议事会): create, open, run (current item, item timer) and close. The agenda text is a
  * Yjs document; this module keeps what the server decides. All times are passed in for testability.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
+import { linkedProposals } from '$lib/agenda';
+import type { DocumentStore } from '../yjs';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Db } from '../db';
 import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
-import { attendance, meeting, resident, speakerRequest, type VotingUnit } from '../db/schema';
+import { attendance, meeting, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
 import { DomainError } from './errors';
 import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
 
@@ -66,10 +68,31 @@ export function openMeeting(db: Db, actor: Actor | null, meetingId: number, now 
 		.run();
 }
 
-export function closeMeeting(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+/**
+ * Closes a live meeting: stops the timer and the queue, returns proposals whose item was removed from
+ * the agenda to "open", and has editors still connected to the agenda reconnect as readers.
+ */
+export function closeMeeting(
+	db: Db,
+	docs: DocumentStore,
+	actor: Actor | null,
+	meetingId: number,
+	now = Date.now()
+) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
 	if (m.status !== 'live') throw new DomainError('MEETING_STATE', { status: m.status });
+	const linked = docs.read(agendaDocName(m.id), linkedProposals);
 	db.transaction((tx) => {
+		tx.update(proposal)
+			.set({ status: 'open', agendaMeetingId: null, updatedAt: new Date(now) })
+			.where(
+				and(
+					eq(proposal.agendaMeetingId, m.id),
+					eq(proposal.status, 'onAgenda'),
+					linked.length ? notInArray(proposal.id, linked) : undefined
+				)
+			)
+			.run();
 		tx.update(meeting)
 			.set({ status: 'closed', closedAt: new Date(now), ...pausedTimer(m, now) })
 			.where(eq(meeting.id, m.id))
@@ -79,6 +102,7 @@ export function closeMeeting(db: Db, actor: Actor | null, meetingId: number, now
 			.where(and(eq(speakerRequest.meetingId, m.id), inArray(speakerRequest.status, ['waiting', 'speaking'])))
 			.run();
 	});
+	docs.reconnectAll(agendaDocName(m.id), 'meeting closed');
 }
 
 function requireLive(m: Meeting) {

@@ -20,7 +20,6 @@ import {
 } from '../domain/attendance';
 import { DomainError, isDomainError } from '../domain/errors';
 import {
-	agendaDocName,
 	canViewMeeting,
 	closeMeeting,
 	getMeeting,
@@ -164,9 +163,7 @@ export function openMeetingHandler({ socket, db }: HandlerDeps) {
 
 export function closeMeetingHandler({ socket, db, docs }: HandlerDeps) {
 	return change(MeetingIdSchema, ({ meetingId }) => {
-		closeMeeting(db, socket.data.actor, meetingId);
-		// A closed meeting's agenda is read-only: editors still connected reconnect and are told so.
-		docs.reconnectAll(agendaDocName(meetingId), 'meeting closed');
+		closeMeeting(db, docs, socket.data.actor, meetingId);
 		return null;
 	});
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `proposal` ADD `agenda_meeting_id` integer;
