@@ -145,7 +145,14 @@ describe('live meeting over a real server', () => {
 		const projector = await connected({ auth: { projectorMeetingId: meetingId, code: codeOf(meetingId) } });
 		const atStart = await joined(projector, meetingId, 'projector');
 		expect(atStart.state.attendance.present).toBe(0);
-		expect(atStart.me).toEqual({ residentId: null, present: false, handRaised: false, canManage: false });
+		expect(atStart.me).toEqual({
+			residentId: null,
+			present: false,
+			handRaised: false,
+			canManage: false,
+			votedPolls: [],
+			proxyFor: []
+		});
 
 		const phone = await connected({ cookie: residentA });
 		const mine = await joined(phone, meetingId, 'phone');
@@ -379,7 +386,13 @@ describe('live meeting over a real server', () => {
 
 		const again = await connected({ cookie: residentA });
 		const { state, me } = await joined(again, meetingId, 'phone');
-		expect(me).toEqual({ residentId, present: true, handRaised: true, canManage: false });
+		expect(me).toMatchObject({
+			residentId,
+			present: true,
+			handRaised: true,
+			canManage: false,
+			votedPolls: []
+		});
 		expect(state.attendance.present).toBe(1);
 		expect(state.speakers.map((s) => [s.residentId, s.status])).toEqual([[residentId, 'waiting']]);
 		// The retried request after the reconnect changes nothing twice.

@@ -5,6 +5,7 @@
  * after one message. Requests are answered with the `Ack` envelope from ./protocol.
  */
 import type { Ack } from './protocol';
+import type { PollClientEvents, PollView } from './poll';
 
 export type MeetingStatus = 'draft' | 'live' | 'closed';
 
@@ -34,15 +35,26 @@ export type MeetingState = {
 	speakers: Speaker[];
 	/** elapsedMs as of serverNow; when running, screens add (their now − serverNow) locally. */
 	timer: { itemId: string | null; running: boolean; elapsedMs: number; serverNow: number };
+	/** The meeting's polls, newest first: the open one (if any) and those already closed. */
+	polls: PollView[];
 };
 
 /** What the joining screen is; the projector may join a public meeting without a login. */
 export type JoinPayload = { meetingId: number; as: 'phone' | 'console' | 'projector' };
 
 /** For the joining user: whether they are checked in and have a hand up (phones only). */
-export type Me = { residentId: number | null; present: boolean; handRaised: boolean; canManage: boolean };
+export type Me = {
+	residentId: number | null;
+	present: boolean;
+	handRaised: boolean;
+	canManage: boolean;
+	/** Polls in which this user's voting unit has a ballot (whoever cast it). */
+	votedPolls: number[];
+	/** Residents who made this user their proxy (委托) for the meeting. */
+	proxyFor: Array<{ residentId: number; name: string }>;
+};
 
-export interface MeetingClientEvents {
+export interface MeetingClientEvents extends PollClientEvents {
 	'meeting:join': (p: JoinPayload, ack: (res: Ack<{ state: MeetingState; me: Me }>) => void) => void;
 	'meeting:leave': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
 	'meeting:open': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;

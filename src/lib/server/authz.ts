@@ -83,7 +83,8 @@ const PERMISSIONS = {
 	],
 	'meeting.attend': ['resident'],
 	'meeting.manage': ['admin', 'facilitator', 'buildingHead'],
-	'agenda.edit': ['admin', 'facilitator', 'committee', 'buildingHead']
+	'agenda.edit': ['admin', 'facilitator', 'committee', 'buildingHead'],
+	'ballot.assist': ['admin', 'facilitator', 'buildingHead', 'infoOfficer', 'groupHead']
 } as const satisfies Record<string, readonly Who[]>;
 export type Action = keyof typeof PERMISSIONS;
 export const ACTIONS = Object.keys(PERMISSIONS) as Action[];

@@ -38,6 +38,7 @@ export class LiveMeeting {
 	#retry: ReturnType<typeof setTimeout> | undefined;
 	#retries = 0;
 	#listeners: Array<(s: MeetingState) => void> = [];
+	#joinedListeners: Array<() => void> = [];
 
 	constructor(opts: {
 		meetingId: number;
@@ -124,6 +125,7 @@ export class LiveMeeting {
 				this.me = res.data.me;
 				this.status = 'connected';
 				if (this.error === 'OFFLINE') this.error = null;
+				for (const l of this.#joinedListeners) l();
 			} else {
 				this.error = res.error.code;
 				if (res.error.code === 'UNAUTHENTICATED' || res.error.code === 'FORBIDDEN') this.#end(res.error.code);
@@ -146,14 +148,33 @@ export class LiveMeeting {
 
 	/**
 	 * Sends a request and returns its ack; a failure is also kept in `error`. Nothing is sent while
-	 * disconnected: a tap then says so instead of firing late.
+	 * disconnected: a tap then says so instead of firing late. Adds this meeting's id to the payload.
 	 */
-	async request<E extends keyof Requests>(
+	request<E extends keyof Requests>(
 		event: E,
 		payload: Omit<Parameters<Requests[E]>[0], 'meetingId'>
 	): Promise<AckOf<E>> {
+		return this.#send(event, { ...payload, meetingId: this.meetingId });
+	}
+
+	/** As `request`, with the payload sent as given (poll events name a `pollId`, not the meeting). */
+	requestRaw<E extends keyof Requests>(
+		event: E,
+		payload: Parameters<Requests[E]>[0],
+		opts: { quiet?: boolean } = {}
+	): Promise<AckOf<E>> {
+		return this.#send(event, payload, opts.quiet);
+	}
+
+	/** Called after every successful (re)join, e.g. to resend ballots that were never acknowledged. */
+	onJoined(fn: () => void): () => void {
+		this.#joinedListeners.push(fn);
+		return () => (this.#joinedListeners = this.#joinedListeners.filter((l) => l !== fn));
+	}
+
+	async #send<E extends keyof Requests>(event: E, payload: unknown, quiet = false): Promise<AckOf<E>> {
 		const fail = (code: string) => {
-			this.error = code;
+			if (!quiet) this.error = code;
 			return { ok: false, error: { code, message: code } } as AckOf<E>;
 		};
 		if (!this.#socket.connected || this.status !== 'connected') return fail('OFFLINE');
@@ -163,11 +184,12 @@ export class LiveMeeting {
 			const timed = this.#socket.timeout(ACK_TIMEOUT_MS) as unknown as {
 				emitWithAck(ev: E, p: unknown): Promise<AckOf<E>>;
 			};
-			const res = await timed.emitWithAck(event, { ...payload, meetingId: this.meetingId });
+			const res = await timed.emitWithAck(event, payload);
 			const ack = res as Ack<unknown>;
-			if (!ack.ok) this.error = ack.error.code;
-			else {
-				this.error = null;
+			if (!ack.ok) {
+				if (!quiet) this.error = ack.error.code;
+			} else {
+				if (!quiet) this.error = null;
 				const data = ack.data as { me?: Me } | null;
 				if (data?.me) this.me = data.me;
 			}
@@ -187,6 +209,7 @@ export class LiveMeeting {
 		this.#ended = true;
 		clearTimeout(this.#retry);
 		this.#listeners = [];
+		this.#joinedListeners = [];
 		this.#socket.disconnect();
 	}
 }

@@ -11,6 +11,7 @@ import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
 import { attendance, meeting, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
 import { DomainError } from './errors';
 import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
+import { meetingPolls } from './polls';
 
 export type Meeting = typeof meeting.$inferSelect;
 export type MeetingInput = {
@@ -195,6 +196,7 @@ export function meetingState(db: Db, meetingId: number, now = Date.now()) {
 			quorum: quorumReached(presentUnits, eligibleUnits)
 		},
 		speakers,
+		polls: meetingPolls(db, m.id),
 		timer: {
 			itemId: m.timerItemId,
 			running: m.timerStartedAt !== null,

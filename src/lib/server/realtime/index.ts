@@ -14,6 +14,8 @@ import { isDomainError } from '../domain/errors';
 import { createYjsServer, type DocumentStore, type YjsServer } from '../yjs';
 import { authenticateRequest, originAllowed, type Authenticated } from './handshake';
 import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } from './meeting';
+import { registerPollHandlers, startPollScheduler } from './poll';
+import { createGroupCommit } from './group-commit';
 import { sessionRoom, userRoom } from './rooms';
 
 export { broadcastMeetingState } from './meeting';
@@ -66,11 +68,14 @@ export function attachRealtime(
 	});
 	const yjs = createYjsServer({ db });
 	const broadcasts = startMeetingBroadcasts(server, db);
+	const polls = startPollScheduler(db);
+	const commit = createGroupCommit(db);
 	server.on('connection', (socket) => {
 		socket.use(guardPackets(socket, db));
 		if (socket.data.actor)
 			socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
 		registerMeetingHandlers({ io: server, socket, db, docs: yjs });
+		registerPollHandlers({ io: server, socket, db, docs: yjs }, { scheduler: polls, commit });
 	});
 
 	httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -119,6 +124,7 @@ export function attachRealtime(
 		io: server,
 		yjs,
 		async close() {
+			polls.close();
 			broadcasts.close();
 			await yjs.close();
 			server.disconnectSockets(true);

@@ -19,6 +19,7 @@ import {
 	raiseHand
 } from '../domain/attendance';
 import { DomainError, isDomainError } from '../domain/errors';
+import { voterStatus } from '../domain/ballots';
 import {
 	canViewMeeting,
 	closeMeeting,
@@ -32,7 +33,7 @@ import {
 	type Meeting
 } from '../domain/meetings';
 import { answer, parsePayload } from './envelope';
-import { meetingRoom, userRoom } from './rooms';
+import { meetingRoom, projectorRoom, userRoom } from './rooms';
 import type { HandlerDeps, Io } from './index';
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -61,7 +62,10 @@ export function startMeetingBroadcasts(io: Io, db: Db, windowMs = BROADCAST_WIND
 	const fire = (meetingId: number) => {
 		pending.delete(meetingId);
 		try {
-			io.to(meetingRoom(meetingId)).emit('meeting:state', meetingState(db, meetingId));
+			// The projector first: the courtyard watches it while phones wait for their receipts anyway.
+			const state = meetingState(db, meetingId);
+			io.to(projectorRoom(meetingId)).emit('meeting:state', state);
+			io.to(meetingRoom(meetingId)).except(projectorRoom(meetingId)).emit('meeting:state', state);
 		} catch (e) {
 			if (!isDomainError(e)) console.error('meeting broadcast failed', e);
 		}
@@ -109,11 +113,17 @@ export function projectorHandshake(db: Db, auth: unknown): number | null {
 }
 
 /** "Has a hand up" counts a turn being spoken too: raising again then keeps that place (raiseHand). */
-function meFor(db: Db, actor: Actor | null, m: Meeting): Me {
+export function meFor(db: Db, actor: Actor | null, m: Meeting): Me {
 	const residentId = actor?.residentId ?? null;
 	const canManage = can(actor, 'meeting.manage', meetingScope(db, m));
-	if (residentId === null) return { residentId, present: false, handRaised: false, canManage };
-	return { residentId, ...participantStatus(db, m.id, residentId), canManage };
+	if (residentId === null)
+		return { residentId, present: false, handRaised: false, canManage, votedPolls: [], proxyFor: [] };
+	return {
+		residentId,
+		...participantStatus(db, m.id, residentId),
+		canManage,
+		...voterStatus(db, m.id, residentId)
+	};
 }
 
 export function joinMeeting({ socket, db }: HandlerDeps) {
@@ -126,7 +136,7 @@ export function joinMeeting({ socket, db }: HandlerDeps) {
 			const m = getMeeting(db, p.meetingId);
 			// An anonymous projector proved the join code at the handshake; everyone else by their roles.
 			if (actor !== null && !canViewMeeting(db, actor, m)) throw new DomainError('FORBIDDEN');
-			await socket.join(meetingRoom(m.id));
+			await socket.join(p.as === 'projector' ? [meetingRoom(m.id), projectorRoom(m.id)] : meetingRoom(m.id));
 			return { state: meetingState(db, m.id), me: meFor(db, actor, m) };
 		});
 }

@@ -1,0 +1,99 @@
+/**
+ * Live voting (表决) over Socket.IO, shared by browser and server. Polls travel inside the meeting's
+ * state (`MeetingState.polls`), so a screen that reconnects gets them with everything else; requests
+ * are answered with the `Ack` envelope.
+ */
+import type { Ack } from './protocol';
+
+export type PollType = 'yesNoAbstain' | 'single' | 'multi';
+export type Threshold = 'simple' | 'absolute' | 'twoThirds';
+export type BallotChannel = 'phone' | 'form' | 'hand' | 'assisted' | 'proxy';
+export type Share = { num: number; den: number; strict: boolean };
+
+/** The rules chosen when opening, frozen and shown to everyone. */
+export type PublicRules = {
+	votingUnit: 'household' | 'resident';
+	whoMayVote: 'present' | 'eligible';
+	quorum: Share;
+	threshold: Threshold;
+	secret: boolean;
+	liveTally: boolean;
+	allowChange: boolean;
+};
+
+export type TallyView = {
+	perOption: Record<string, number>;
+	/** Votes per option by channel (empty for a secret poll). */
+	perChannel: Partial<Record<BallotChannel, Record<string, number>>>;
+	/** How many units took part by each channel. */
+	participationByChannel: Partial<Record<BallotChannel, number>>;
+	participating: number;
+	eligible: number;
+	quorumReached: boolean;
+};
+
+export type PollView = {
+	id: number;
+	meetingId: number;
+	agendaItemId: string | null;
+	question: string;
+	type: PollType;
+	options: Array<{ id: string; label: string }>;
+	maxChoices: number;
+	rules: PublicRules;
+	status: 'open' | 'closed';
+	openedAt: number;
+	closesAt: number | null;
+	/** Null while open when the tally is hidden until close. */
+	tally: TallyView | null;
+	/** Once closed. */
+	result: {
+		outcome: 'passed' | 'notPassed' | 'noQuorum';
+		carried: string[];
+		resolutionId: number;
+		hash: string;
+	} | null;
+};
+
+export type OpenPollPayload = {
+	meetingId: number;
+	agendaItemId: string | null;
+	question: string;
+	type: PollType;
+	/** Labels of the choices, for `single` and `multi` (yes/no/abstain has its own). */
+	options?: string[];
+	maxChoices?: number;
+	rules: PublicRules;
+	/** Closes by itself after this many seconds (server timer), or only by hand when null. */
+	durationSeconds: number | null;
+};
+
+/** A phone's ballot: `ballotId` and `receipt` are made on the phone and kept until acknowledged. */
+export type CastPayload = {
+	pollId: number;
+	ballotId: string;
+	receipt: string;
+	choices: string[];
+	/** Casting as a proxy (委托) for this resident. */
+	forResidentId?: number;
+};
+
+export type CastResult = { receipt: string; duplicate: boolean };
+
+export interface PollClientEvents {
+	'poll:open': (p: OpenPollPayload, ack: (res: Ack<{ pollId: number }>) => void) => void;
+	'poll:close': (p: { pollId: number }, ack: (res: Ack<{ resolutionId: number }>) => void) => void;
+	'ballot:cast': (p: CastPayload, ack: (res: Ack<CastResult>) => void) => void;
+	/** 代投: staff record a ballot for a named present resident, with a consent note. */
+	'ballot:assist': (
+		p: { pollId: number; residentId: number; choices: string[]; consentNote: string; ballotId: string },
+		ack: (res: Ack<CastResult>) => void
+	) => void;
+	/** 举手: the facilitator sets (and may correct) the hand counts per option. */
+	'hands:set': (p: { pollId: number; counts: Record<string, number> }, ack: (res: Ack<null>) => void) => void;
+	'proxy:designate': (
+		p: { meetingId: number; proxyResidentId: number },
+		ack: (res: Ack<null>) => void
+	) => void;
+	'proxy:revoke': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
+}

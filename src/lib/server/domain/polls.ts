@@ -1,0 +1,213 @@
+/**
+ * Polls (表决): opened by the facilitator on an agenda item with rules frozen at that moment, counted
+ * by the server from stored ballots only, and closed by hand or by the server's timer into a
+ * resolution (resolutions.ts).
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import type { PollView, OpenPollPayload } from '$lib/realtime/poll';
+import { itemsMap } from '$lib/agenda';
+import type { Db } from '../db';
+import type { Actor } from '../authz';
+import { handCount, poll, pollChoice, pollVote, resolution, type BallotChannel } from '../db/schema';
+import type { DocumentStore } from '../yjs';
+import { DomainError } from './errors';
+import { countUnits, eligibleParticipants } from './eligibility';
+import { agendaDocName, getMeeting, meetingFor, type Meeting } from './meetings';
+import { handUnits, tallyPoll, YES_NO_ABSTAIN, type PollOption, type PollRules, type Tally } from './tally';
+
+export type Poll = typeof poll.$inferSelect;
+
+export function getPoll(db: Db, pollId: number): Poll {
+	const p = db.select().from(poll).where(eq(poll.id, pollId)).get();
+	if (!p) throw new DomainError('NOT_FOUND', { pollId });
+	return p;
+}
+
+export const rulesOf = (p: Poll) => p.rules as unknown as PollRules;
+
+/** Is the poll taking ballots at `now`? (A timer that has run out counts as closed even before the sweep.) */
+export function isOpen(p: Poll, now: number): boolean {
+	return p.status === 'open' && (p.closesAt === null || p.closesAt.getTime() > now);
+}
+
+function optionsFor(input: OpenPollPayload): PollOption[] {
+	if (input.type === 'yesNoAbstain') return YES_NO_ABSTAIN;
+	const labels = (input.options ?? []).map((l) => l.trim());
+	if (
+		labels.length < 2 ||
+		labels.length > 12 ||
+		labels.some((l) => !l || l.length > 60) ||
+		new Set(labels).size !== labels.length
+	)
+		throw new DomainError('INVALID_INPUT', { field: 'options' });
+	return labels.map((label, i) => ({ id: `o${i + 1}`, label }));
+}
+
+function checkRules(rules: PollRules) {
+	const q = rules.quorum;
+	const sane =
+		Number.isInteger(q.num) &&
+		Number.isInteger(q.den) &&
+		q.den >= 1 &&
+		q.den <= 100 &&
+		q.num >= 0 &&
+		q.num <= q.den;
+	if (!sane) throw new DomainError('INVALID_INPUT', { field: 'quorum' });
+	// A changed secret ballot would have to be found again by its voter, which secrecy forbids.
+	if (rules.secret && rules.allowChange) throw new DomainError('INVALID_INPUT', { field: 'allowChange' });
+}
+
+/** The proposal an agenda item answers, read from the agenda document. */
+function linkedProposal(docs: DocumentStore, meetingId: number, itemId: string | null): number | null {
+	if (!itemId) return null;
+	const id = docs.read(agendaDocName(meetingId), (doc) => itemsMap(doc).get(itemId)?.get('proposalId'));
+	return typeof id === 'number' ? id : null;
+}
+
+export function openPoll(
+	db: Db,
+	docs: DocumentStore,
+	actor: Actor | null,
+	input: OpenPollPayload,
+	now = Date.now()
+): number {
+	const m = meetingFor(db, actor, input.meetingId, 'meeting.manage');
+	if (m.status !== 'live') throw new DomainError('MEETING_STATE', { status: m.status });
+	const question = input.question.trim();
+	if (!question || question.length > 200) throw new DomainError('INVALID_INPUT', { field: 'question' });
+	const options = optionsFor(input);
+	const maxChoices = input.type === 'multi' ? (input.maxChoices ?? 1) : 1;
+	if (!Number.isInteger(maxChoices) || maxChoices < 1 || maxChoices > options.length)
+		throw new DomainError('INVALID_INPUT', { field: 'maxChoices' });
+	checkRules(input.rules);
+	const d = input.durationSeconds;
+	if (d !== null && (!Number.isInteger(d) || d < 10 || d > 24 * 3600))
+		throw new DomainError('INVALID_INPUT', { field: 'durationSeconds' });
+	return db.transaction((tx) => {
+		const open = tx
+			.select({ id: poll.id })
+			.from(poll)
+			.where(and(eq(poll.meetingId, m.id), eq(poll.status, 'open')))
+			.get();
+		if (open) throw new DomainError('POLL_STATE', { openPollId: open.id });
+		return tx
+			.insert(poll)
+			.values({
+				meetingId: m.id,
+				agendaItemId: input.agendaItemId,
+				proposalId: linkedProposal(docs, m.id, input.agendaItemId),
+				question,
+				type: input.type,
+				options,
+				maxChoices,
+				rules: { ...input.rules } as Record<string, unknown>,
+				status: 'open',
+				openedAt: new Date(now),
+				closesAt: d === null ? null : new Date(now + d * 1000),
+				openedByUserId: actor!.userId
+			})
+			.returning({ id: poll.id })
+			.get().id;
+	});
+}
+
+/** Eligible voting units of the poll's meeting, by the poll's unit (households or residents). */
+export function eligibleUnits(db: Db, m: Meeting, rules: PollRules): number {
+	return countUnits(eligibleParticipants(db, m, m.startsAt), rules.votingUnit);
+}
+
+export type StoredTally = Tally & { participationByChannel: Partial<Record<BallotChannel, number>> };
+
+/**
+ * The tally from what is stored: ballots (named, or secret choices) and hand counts. A secret poll
+ * shows how many took part by each channel, never which channel chose what.
+ */
+export function countPoll(db: Db, p: Poll): StoredTally {
+	const rules = rulesOf(p);
+	const votes = db
+		.select({ choices: pollVote.choices, channel: pollVote.channel })
+		.from(pollVote)
+		.where(eq(pollVote.pollId, p.id))
+		.all();
+	let ballots = votes.map((v) => ({ choices: v.choices ?? [], channel: v.channel }));
+	if (rules.secret) {
+		// Choices come only from the unlinked table; channels only from the votes. Totals stay right,
+		// per-channel splits of a secret poll are by participation, not by choice.
+		const choices = db
+			.select({ choices: pollChoice.choices })
+			.from(pollChoice)
+			.where(eq(pollChoice.pollId, p.id))
+			.all();
+		ballots = choices.map((c) => ({ choices: c.choices, channel: 'phone' as const }));
+	}
+	const hands = Object.fromEntries(
+		db
+			.select()
+			.from(handCount)
+			.where(eq(handCount.pollId, p.id))
+			.all()
+			.map((h) => [h.optionId, h.count])
+	);
+	const t = tallyPoll({
+		type: p.type,
+		options: p.options,
+		rules,
+		ballots,
+		handCounts: hands,
+		eligibleUnits: eligibleUnits(db, getMeeting(db, p.meetingId), rules)
+	});
+	const participationByChannel: StoredTally['participationByChannel'] = {};
+	for (const v of votes) participationByChannel[v.channel] = (participationByChannel[v.channel] ?? 0) + 1;
+	const hand = handUnits(p.type, hands);
+	if (hand) participationByChannel.hand = hand;
+	return { ...t, perChannel: rules.secret ? {} : t.perChannel, participationByChannel };
+}
+
+/** What every screen sees of a poll; the tally is withheld while open when the rules hide it. */
+export function pollView(db: Db, p: Poll): PollView {
+	const rules = rulesOf(p);
+	const t = p.status === 'closed' || rules.liveTally ? countPoll(db, p) : null;
+	const r =
+		p.status === 'closed' ? db.select().from(resolution).where(eq(resolution.pollId, p.id)).get() : undefined;
+	return {
+		id: p.id,
+		meetingId: p.meetingId,
+		agendaItemId: p.agendaItemId,
+		question: p.question,
+		type: p.type,
+		options: p.options,
+		maxChoices: p.maxChoices,
+		rules,
+		status: p.status,
+		openedAt: p.openedAt.getTime(),
+		closesAt: p.closesAt?.getTime() ?? null,
+		tally: t && {
+			perOption: t.perOption,
+			perChannel: t.perChannel,
+			participationByChannel: t.participationByChannel,
+			participating: t.participating,
+			eligible: t.eligible,
+			quorumReached: t.quorumReached
+		},
+		result: r
+			? {
+					outcome: r.outcome,
+					carried: (r.content.carried as string[]) ?? [],
+					resolutionId: r.id,
+					hash: r.hash
+				}
+			: null
+	};
+}
+
+/** The meeting's polls for its state: newest first, at most the last ten. */
+export function meetingPolls(db: Db, meetingId: number): PollView[] {
+	return db
+		.select()
+		.from(poll)
+		.where(eq(poll.meetingId, meetingId))
+		.orderBy(desc(poll.id))
+		.limit(10)
+		.all()
+		.map((p) => pollView(db, p));
+}

@@ -1,0 +1,157 @@
+/**
+ * Closing a poll into a resolution (决议): the outcome decided by the server from stored ballots, frozen
+ * with the question, rules and tally, and chained by SHA-256 to the community's previous resolution.
+ */
+import { and, asc, desc, eq, lte } from 'drizzle-orm';
+import type { Db } from '../db';
+import type { Actor } from '../authz';
+import { poll, pollChoice, pollVote, proposal, resolution } from '../db/schema';
+import { DomainError } from './errors';
+import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
+import { getMeeting, meetingFor } from './meetings';
+import { moveProposal } from './proposals';
+import { countPoll, getPoll, rulesOf, type Poll } from './polls';
+
+/** The receipts of a poll with their choices, in receipt order (nothing about who or when). */
+function receiptsOf(db: Db, p: Poll): Array<[string, string[]]> {
+	const rows = rulesOf(p).secret
+		? db
+				.select({ receipt: pollChoice.receipt, choices: pollChoice.choices })
+				.from(pollChoice)
+				.where(eq(pollChoice.pollId, p.id))
+				.all()
+		: db
+				.select({ receipt: pollVote.receipt, choices: pollVote.choices })
+				.from(pollVote)
+				.where(eq(pollVote.pollId, p.id))
+				.all();
+	return rows
+		.map((r): [string, string[]] => [r.receipt ?? '', r.choices ?? []])
+		.filter(([r]) => r)
+		.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/**
+ * Closes an open poll and writes its resolution. `actor` null means the server's own timer. A passed
+ * or failed vote resolves the proposal it answers; a vote without quorum leaves it on the agenda.
+ */
+export function closePoll(db: Db, actor: Actor | null, pollId: number, now = Date.now()): number {
+	const p = getPoll(db, pollId);
+	const m =
+		actor === null ? getMeeting(db, p.meetingId) : meetingFor(db, actor, p.meetingId, 'meeting.manage');
+	if (p.status !== 'open') throw new DomainError('POLL_CLOSED');
+	return db.transaction((tx) => {
+		tx.update(poll)
+			.set({ status: 'closed', closedAt: new Date(now) })
+			.where(eq(poll.id, p.id))
+			.run();
+		const t = countPoll(db, p);
+		const last = tx
+			.select()
+			.from(resolution)
+			.where(eq(resolution.communityId, m.communityId))
+			.orderBy(desc(resolution.seq))
+			.limit(1)
+			.get();
+		const seq = (last?.seq ?? 0) + 1;
+		const prevHash = last?.hash ?? GENESIS_HASH;
+		const content = {
+			question: p.question,
+			type: p.type,
+			options: p.options,
+			rules: p.rules,
+			tally: {
+				perOption: t.perOption,
+				perChannel: t.perChannel,
+				participationByChannel: t.participationByChannel,
+				participating: t.participating,
+				eligible: t.eligible,
+				quorumReached: t.quorumReached
+			},
+			outcome: t.outcome,
+			carried: t.carried,
+			meeting: { id: m.id, title: m.title },
+			agendaItemId: p.agendaItemId,
+			proposalId: p.proposalId,
+			openedAt: p.openedAt.getTime(),
+			decidedAt: now,
+			receipts: receiptsOf(db, p)
+		};
+		const id = tx
+			.insert(resolution)
+			.values({
+				communityId: m.communityId,
+				pollId: p.id,
+				seq,
+				content,
+				outcome: t.outcome,
+				prevHash,
+				hash: chainHash(prevHash, seq, content),
+				decidedAt: new Date(now)
+			})
+			.returning({ id: resolution.id })
+			.get().id;
+		if (p.proposalId && t.outcome !== 'noQuorum') {
+			const prop = tx
+				.select({ status: proposal.status })
+				.from(proposal)
+				.where(eq(proposal.id, p.proposalId))
+				.get();
+			if (prop?.status === 'onAgenda') moveProposal(db, p.proposalId, 'resolved');
+		}
+		return id;
+	});
+}
+
+/** Polls whose timer has run out, closed by the server (called by the realtime layer's scheduler). */
+export function closeDuePolls(db: Db, now = Date.now()): number[] {
+	const due = db
+		.select({ id: poll.id })
+		.from(poll)
+		.where(and(eq(poll.status, 'open'), lte(poll.closesAt, new Date(now))))
+		.all();
+	return due.map((d) => {
+		closePoll(db, null, d.id, now);
+		return d.id;
+	});
+}
+
+/** The next moment a poll's timer runs out, for the scheduler; null when none is set. */
+export function nextPollDeadline(db: Db): number | null {
+	const next = db
+		.select({ at: poll.closesAt })
+		.from(poll)
+		.where(eq(poll.status, 'open'))
+		.orderBy(asc(poll.closesAt))
+		.all();
+	const at = next.map((n) => n.at?.getTime()).filter((t): t is number => t !== undefined);
+	return at.length ? Math.min(...at) : null;
+}
+
+/** A resolution for its public page. Resolutions are public notices: no login needed. */
+export function getResolutionView(db: Db, id: number) {
+	const r = db.select().from(resolution).where(eq(resolution.id, id)).get();
+	if (!r) throw new DomainError('NOT_FOUND', { resolutionId: id });
+	return {
+		id: r.id,
+		seq: r.seq,
+		hash: r.hash,
+		prevHash: r.prevHash,
+		decidedAt: r.decidedAt.getTime(),
+		outcome: r.outcome,
+		content: r.content
+	};
+}
+
+/** Re-checks a community's whole chain: null when intact, else the first broken link. */
+export function verifyCommunityChain(db: Db, communityId: number) {
+	const rows = db
+		.select()
+		.from(resolution)
+		.where(eq(resolution.communityId, communityId))
+		.orderBy(asc(resolution.seq))
+		.all();
+	return verifyChain(
+		rows.map((r) => ({ seq: r.seq, prevHash: r.prevHash, hash: r.hash, content: r.content }))
+	);
+}
