@@ -103,6 +103,11 @@ test('phones, a no-JS form, hands and an assisted ballot make one tally and a ha
 	await expect(screen.getByText('正在表决')).toBeVisible();
 	await expect(screen.getByRole('heading', { level: 1 })).toHaveText(question);
 
+	// 尚未投票 (a named poll): the console lists Alice's household by name until it has voted.
+	const missing = console_.getByTestId('missing-voters');
+	await expect(missing).toContainText(alice.name);
+	await expect(missing).toContainText(bob.name);
+
 	// Alice: big options, a confirmation in words, then the receipt.
 	const card = alice.page.locator('section.poll-card');
 	await expect(card.getByRole('heading', { name: question })).toBeVisible();
@@ -120,6 +125,8 @@ test('phones, a no-JS form, hands and an assisted ballot make one tally and a ha
 	await expect(card.getByText('您选择了：同意。确认投票？')).toBeVisible();
 	await card.getByRole('button', { name: '确认' }).click();
 	await expect(card.getByText('您的选票已计入')).toBeVisible();
+	await expect(missing).not.toContainText(alice.name);
+	await expect(missing).toContainText(bob.name);
 	const aliceReceipt = (await card.getByTestId('receipt').innerText()).trim();
 	expect(aliceReceipt).toMatch(RECEIPT);
 	await alice.page.screenshot({ path: 'test-results/voting-phone-counted.png' });
@@ -137,6 +144,12 @@ test('phones, a no-JS form, hands and an assisted ballot make one tally and a ha
 	await expect(bob.page.getByText('您的选票已计入')).toBeVisible();
 	await expect(bob.page.getByTestId('receipt')).toHaveText(RECEIPT);
 	await expect(bob.page.getByRole('link', { name: '返回会议' })).toHaveAttribute('href', `/m/${meetingId}`);
+	// Back at the meeting (still no JavaScript), the page load says the household has voted.
+	await bob.page.getByRole('link', { name: '返回会议' }).click();
+	await expect(bob.page.locator('section.poll-card')).toContainText('您户已投票');
+	await expect(bob.page.locator('section.poll-card').getByRole('button', { name: '投票' })).toHaveCount(0);
+	await expect(console_.getByText(/^还有 \d+ 户尚未投票$/)).toBeVisible();
+	await expect(missing).not.toContainText(bob.name);
 
 	// The console counts per channel.
 	const tally = console_.locator('table.tally');

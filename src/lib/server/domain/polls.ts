@@ -4,7 +4,7 @@
  * resolution (resolutions.ts).
  */
 import { and, desc, eq } from 'drizzle-orm';
-import type { PollView, OpenPollPayload } from '$lib/realtime/poll';
+import type { PollView, OpenPollPayload, TallyView } from '$lib/realtime/poll';
 import { itemsMap } from '$lib/agenda';
 import type { Db } from '../db';
 import type { Actor } from '../authz';
@@ -166,9 +166,14 @@ export function countPoll(db: Db, p: Poll): StoredTally {
 /** What every screen sees of a poll; the tally is withheld while open when the rules hide it. */
 export function pollView(db: Db, p: Poll): PollView {
 	const rules = rulesOf(p);
-	const t = p.status === 'closed' || rules.liveTally ? countPoll(db, p) : null;
 	const r =
 		p.status === 'closed' ? db.select().from(resolution).where(eq(resolution.pollId, p.id)).get() : undefined;
+	// A closed poll's tally is frozen in its resolution: read it there rather than count again on every broadcast.
+	const t = r
+		? (r.content.tally as TallyView)
+		: rules.liveTally || p.status === 'closed'
+			? countPoll(db, p)
+			: null;
 	return {
 		id: p.id,
 		meetingId: p.meetingId,

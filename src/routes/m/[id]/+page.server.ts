@@ -1,4 +1,9 @@
-import { useDb } from '$lib/server/db';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { useDb, type Db } from '$lib/server/db';
+import { proxy, resident } from '$lib/server/db/schema';
+import { voterStatus } from '$lib/server/domain/ballots';
+import { eligibleParticipants } from '$lib/server/domain/eligibility';
+import { getMeeting } from '$lib/server/domain/meetings';
 import { meetingForScreen, storedAgenda } from './access.server';
 import type { PageServerLoad } from './$types';
 
@@ -6,9 +11,40 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, params }) => {
 	const db = useDb();
 	const base = meetingForScreen(db, locals.actor, params.id, 'phone');
+	const residentId = locals.actor?.residentId ?? null;
 	return {
 		...base,
-		isResident: locals.actor?.residentId != null,
-		agenda: storedAgenda(db, base.meeting.id)
+		isResident: residentId != null,
+		agenda: storedAgenda(db, base.meeting.id),
+		// Polls this resident's unit already voted in: a phone without JavaScript (no socket) coming
+		// back to the meeting sees "您户已投票" instead of the form.
+		votedPolls: residentId != null ? voterStatus(db, base.meeting.id, residentId).votedPolls : [],
+		proxy: residentId != null ? proxyChoices(db, base.meeting.id, residentId) : null
 	};
 };
+
+/**
+ * 委托: the meeting's other eligible participants (neighbours in the same council) and this
+ * resident's standing designation; null when the resident is not a participant of this meeting.
+ */
+function proxyChoices(db: Db, meetingId: number, residentId: number) {
+	const m = getMeeting(db, meetingId);
+	const eligible = eligibleParticipants(db, m, m.startsAt);
+	if (!eligible.some((e) => e.residentId === residentId)) return null;
+	const current =
+		db
+			.select({ residentId: proxy.proxyResidentId, name: resident.name })
+			.from(proxy)
+			.innerJoin(resident, eq(proxy.proxyResidentId, resident.id))
+			.where(
+				and(eq(proxy.meetingId, meetingId), eq(proxy.grantorResidentId, residentId), isNull(proxy.revokedAt))
+			)
+			.orderBy(desc(proxy.id))
+			.get() ?? null;
+	return {
+		choices: eligible
+			.filter((e) => e.residentId !== residentId)
+			.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName })),
+		current
+	};
+}
