@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { connected, residentPhone, staffPage, startBuildingMeeting } from './helpers';
 import { demoInvitationPaths } from '../helpers/server';
 
 /**
@@ -7,49 +8,17 @@ import { demoInvitationPaths } from '../helpers/server';
  */
 test.use({ locale: 'zh-CN' });
 
-async function residentPhone(browser: Browser, invitation: string) {
-	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
-	const page = await ctx.newPage();
-	await page.goto(invitation);
-	const heading = page.getByRole('heading', { level: 1 });
-	await expect(heading).toContainText('您好');
-	const name = (await heading.innerText()).replace(/，您好.*$/, '').trim();
-	return { ctx, page, name };
-}
-
-async function connected(page: Page) {
-	await expect(page.getByRole('status').filter({ hasText: '已连接' })).toBeVisible();
-}
-
 test('a facilitator runs a meeting that two phones and the projector follow live', async ({ browser }) => {
 	const invitations = demoInvitationPaths(process.env.E2E_SERVER_OUTPUT ?? '');
 	expect(invitations.length).toBeGreaterThanOrEqual(2);
 
-	// The facilitator creates a public meeting for 1栋 and opens its console.
-	const staff = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-	const console_ = await staff.newPage();
-	await console_.goto('/login');
-	await console_.getByLabel('用户名').fill('facilitator');
-	await console_.getByLabel('密码').fill('yizhan-demo');
-	await console_.getByRole('button', { name: '登录' }).click();
-	await expect(console_.getByRole('heading', { level: 1 })).toContainText('您好');
-	await console_.goto('/meetings/new');
-	await console_.getByLabel('议事会名称').fill('1栋楼道议事会');
-	await console_.getByLabel('范围').selectOption({ label: '富春小区 1栋' });
-	await console_.getByLabel(/日期和时间/).fill('2025-07-20T19:30');
-	await console_.getByLabel('地点').fill('1栋楼下');
-	await console_.getByRole('button', { name: '创建' }).click();
-	await expect(console_).toHaveURL(/\/meetings\/\d+$/);
-	const meetingId = Number(new URL(console_.url()).pathname.split('/').pop());
-
-	await console_.goto(`/m/${meetingId}/console`);
-	await connected(console_);
-	// The projector link carries the join code (also on the QR code) that lets a borrowed laptop show it.
-	const screenPath = (await console_.getByRole('link', { name: '打开投影屏幕' }).getAttribute('href'))!;
-	const code = new URL(screenPath, 'http://x').searchParams.get('code')!;
-	expect(code).toMatch(/^[a-z2-7]{8}$/);
-	await console_.getByRole('button', { name: '开始会议' }).click();
-	await expect(console_.getByRole('button', { name: '结束会议' })).toBeVisible();
+	// The facilitator creates a public meeting for 1栋, opens its console and starts it.
+	const { ctx: staff, page: console_ } = await staffPage(browser, 'facilitator');
+	const { meetingId, screenPath, code } = await startBuildingMeeting(
+		console_,
+		'1栋楼道议事会',
+		'2025-07-20T19:30'
+	);
 
 	// Two items, typed into the live agenda; the first becomes current.
 	for (const [title, minutes] of [

@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
+import { residentPhone, staffPage as staffLogin } from './helpers';
 import { demoInvitationPaths } from '../helpers/server';
 
 const phone = { viewport: { width: 360, height: 740 }, locale: 'zh-CN' };
@@ -7,24 +8,9 @@ const run = Date.now().toString(36).slice(-5);
 /** Typing before the page has hydrated can be lost; wait until the page's scripts have loaded. */
 const settled = { waitUntil: 'networkidle' } as const;
 
-async function residentPage(browser: Browser, invitationPath: string): Promise<Page> {
-	const context = await browser.newContext(phone);
-	const page = await context.newPage();
-	await page.goto(invitationPath);
-	await expect(page.getByRole('heading', { level: 1 })).toContainText('您好');
-	return page;
-}
-
-async function staffPage(browser: Browser, username: string): Promise<Page> {
-	const context = await browser.newContext({ locale: 'zh-CN' });
-	const page = await context.newPage();
-	await page.goto('/login', settled);
-	await page.getByLabel('用户名').fill(username);
-	await page.getByLabel('密码').fill('yizhan-demo');
-	await page.getByRole('button', { name: '登录' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText('您好');
-	return page;
-}
+const residentPage = async (browser: Browser, invitation: string) =>
+	(await residentPhone(browser, invitation)).page;
+const staffPage = async (browser: Browser, username: string) => (await staffLogin(browser, username)).page;
 
 test('residents raise and second issues, an officer files for a neighbour, and the facilitator puts one on an agenda', async ({
 	browser

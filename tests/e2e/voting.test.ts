@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { connected, residentPhone, staffPage, startBuildingMeeting } from './helpers';
 import { demoInvitationPaths } from '../helpers/server';
 
 /**
@@ -11,24 +12,6 @@ test.use({ locale: 'zh-CN' });
 
 const RECEIPT = /^[a-hjkmnp-z2-9]{10}$/;
 
-async function residentPhone(browser: Browser, invitation: string, opts: { javaScript?: boolean } = {}) {
-	const ctx = await browser.newContext({
-		viewport: { width: 360, height: 740 },
-		locale: 'zh-CN',
-		javaScriptEnabled: opts.javaScript ?? true
-	});
-	const page = await ctx.newPage();
-	await page.goto(invitation);
-	const heading = page.getByRole('heading', { level: 1 });
-	await expect(heading).toContainText('您好');
-	const name = (await heading.innerText()).replace(/，您好.*$/, '').trim();
-	return { ctx, page, name };
-}
-
-async function connected(page: Page) {
-	await expect(page.getByRole('status').filter({ hasText: '已连接' })).toBeVisible();
-}
-
 test('phones, a no-JS form, hands and an assisted ballot make one tally and a hashed resolution', async ({
 	browser
 }) => {
@@ -37,28 +20,15 @@ test('phones, a no-JS form, hands and an assisted ballot make one tally and a ha
 	expect(invitations.length).toBeGreaterThanOrEqual(2);
 
 	// The facilitator creates a meeting for 1栋 (six households), opens it and sets the item.
-	const staff = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-	const console_ = await staff.newPage();
-	await console_.goto('/login');
-	await console_.getByLabel('用户名').fill('facilitator');
-	await console_.getByLabel('密码').fill('yizhan-demo');
-	await console_.getByRole('button', { name: '登录' }).click();
-	await expect(console_.getByRole('heading', { level: 1 })).toContainText('您好');
-	await console_.goto('/meetings/new');
-	await console_.getByLabel('议事会名称').fill('1栋加装电梯表决会');
-	await console_.getByLabel('范围').selectOption({ label: '富春小区 1栋' });
-	await console_.getByLabel(/日期和时间/).fill('2025-07-21T19:30');
-	await console_.getByLabel('地点').fill('1栋楼下');
-	await console_.getByRole('button', { name: '创建' }).click();
-	await expect(console_).toHaveURL(/\/meetings\/\d+$/);
-	const meetingId = Number(new URL(console_.url()).pathname.split('/').pop());
-
-	await console_.goto(`/m/${meetingId}/console`);
-	await connected(console_);
-	const screenPath = (await console_.getByRole('link', { name: '打开投影屏幕' }).getAttribute('href'))!;
-	const code = new URL(screenPath, 'http://x').searchParams.get('code')!;
-	await console_.getByRole('button', { name: '开始会议' }).click();
-	await expect(console_.getByRole('button', { name: '结束会议' })).toBeVisible();
+	const { ctx: staff, page: console_ } = await staffPage(browser, 'facilitator', {
+		width: 1280,
+		height: 900
+	});
+	const { meetingId, screenPath, code } = await startBuildingMeeting(
+		console_,
+		'1栋加装电梯表决会',
+		'2025-07-21T19:30'
+	);
 	const question = '加装电梯的费用分摊';
 	await console_.locator('#new-title').fill(question);
 	await console_.locator('#new-minutes').fill('20');
