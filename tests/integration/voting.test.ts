@@ -24,6 +24,7 @@ import {
 import { loadActor } from '$lib/server/authz';
 import { createSession, generateSessionToken } from '$lib/server/session';
 import { checkIn } from '$lib/server/domain/attendance';
+import { makeReceipt } from '$lib/receipt';
 import { createMeeting, getMeeting } from '$lib/server/domain/meetings';
 import { eligibleParticipants, type Participant } from '$lib/server/domain/eligibility';
 import { verifyCommunityChain } from '$lib/server/domain/resolutions';
@@ -59,15 +60,9 @@ function closeSockets() {
 // ---------------------------------------------------------------------------------------------------
 // People, meetings and sockets
 
-const RECEIPT_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-
-/** What a phone makes before its first attempt and keeps until the ballot is acknowledged. */
+/** What a phone (or the console, for 代投) makes before its first attempt and keeps until acknowledged. */
 function newBallot() {
-	const receipt = Array.from(
-		crypto.getRandomValues(new Uint8Array(10)),
-		(b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]
-	).join('');
-	return { ballotId: crypto.randomUUID(), receipt };
+	return { ballotId: crypto.randomUUID(), receipt: makeReceipt() };
 }
 
 function userFor(residentId: number): number {
@@ -650,7 +645,7 @@ describe('live voting over a real server', () => {
 					residentId: a.residentId,
 					choices: ['o1'],
 					consentNote: '同意',
-					ballotId: crypto.randomUUID()
+					...newBallot()
 				},
 				['FORBIDDEN']
 			],
@@ -662,7 +657,7 @@ describe('live voting over a real server', () => {
 					residentId: b.residentId,
 					choices: ['o1'],
 					consentNote: '本人同意',
-					ballotId: crypto.randomUUID()
+					...newBallot()
 				},
 				['NOT_PRESENT']
 			],
@@ -674,7 +669,7 @@ describe('live voting over a real server', () => {
 					residentId: a.residentId,
 					choices: ['o1'],
 					consentNote: '   ',
-					ballotId: crypto.randomUUID()
+					...newBallot()
 				},
 				['INVALID_INPUT']
 			],
@@ -686,7 +681,7 @@ describe('live voting over a real server', () => {
 					residentId: a.residentId,
 					choices: ['o1'],
 					consentNote: '字'.repeat(201),
-					ballotId: crypto.randomUUID()
+					...newBallot()
 				},
 				['INVALID_INPUT']
 			],
@@ -824,7 +819,7 @@ describe('live voting over a real server', () => {
 			residentId: p3.residentId,
 			choices: ['abstain'],
 			consentNote: '本人视力不便，口头表示弃权，由信息员代为点选',
-			ballotId: crypto.randomUUID()
+			...newBallot()
 		};
 		const assisted = await ok<CastResult>(officerConsole, 'ballot:assist', assist);
 		expect(assisted.receipt).toMatch(/^[a-hj-km-np-z2-9]{10}$/);

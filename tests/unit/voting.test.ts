@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
-import { handCountEntry, poll, pollChoice, pollVote, proposal, resolution } from '$lib/server/db/schema';
+import {
+	handCountEntry,
+	poll,
+	pollChoice,
+	pollVote,
+	proposal,
+	resident,
+	resolution
+} from '$lib/server/db/schema';
 import { checkIn, markAttendance } from '$lib/server/domain/attendance';
 import {
 	assistBallot,
@@ -12,7 +20,13 @@ import {
 	setHandCounts,
 	voterStatus
 } from '$lib/server/domain/ballots';
-import { createMeeting, getMeeting, meetingState, openMeeting } from '$lib/server/domain/meetings';
+import {
+	closeMeeting,
+	createMeeting,
+	getMeeting,
+	meetingState,
+	openMeeting
+} from '$lib/server/domain/meetings';
 import { openPoll } from '$lib/server/domain/polls';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { addProposalToAgenda } from '$lib/server/domain/agenda';
@@ -277,7 +291,7 @@ describe('who has not voted', () => {
 		]);
 		expect(() => missingVoters(db, residents[0], pollId)).toThrow('FORBIDDEN');
 		closePoll(db, f, pollId, T0 + 1);
-		const secretPoll = yesNo(db, docs, f, meetingId, { secret: true });
+		const secretPoll = yesNo(db, docs, f, meetingId, { secret: true, liveTally: false });
 		expect(() => missingVoters(db, f, secretPoll)).toThrow('FORBIDDEN');
 	});
 });
@@ -286,7 +300,7 @@ describe('secret polls', () => {
 	it('keeps who voted apart from what was chosen, and publishes receipts with choices after close', async () => {
 		const { db, docs, f, meetingId, residents, code } = await liveBuildingMeeting();
 		for (const r of residents.slice(0, 4)) checkIn(db, r, meetingId, code, T0);
-		const pollId = yesNo(db, docs, f, meetingId, { secret: true });
+		const pollId = yesNo(db, docs, f, meetingId, { secret: true, liveTally: false });
 		const receipts = residents.slice(0, 4).map((r, i) => {
 			const b = ids();
 			castBallot(db, r, { pollId, ...b, choices: [i < 3 ? 'yes' : 'no'] }, T0);
@@ -300,9 +314,10 @@ describe('secret polls', () => {
 				.every((v) => v.choices === null && v.receipt === null)
 		).toBe(true);
 		expect(Object.keys(db.select().from(pollChoice).get()!)).toEqual(['pollId', 'receipt', 'choices']);
-		expect(meetingState(db, meetingId, T0).polls[0].tally?.perChannel).toEqual({});
+		expect(meetingState(db, meetingId, T0).polls[0].tally).toBeNull(); // no live count of a secret poll
 		const resolutionId = closePoll(db, f, pollId, T0 + 1);
 		const view = getResolutionView(db, resolutionId);
+		expect((view.content.tally as { perChannel: object }).perChannel).toEqual({});
 		const published = new Map(view.content.receipts as Array<[string, string[]]>);
 		expect(published.get(receipts[3])).toEqual(['no']);
 		expect(view.outcome).toBe('passed');
@@ -313,7 +328,7 @@ describe('edge cases found in review', () => {
 	it('refuses a retried secret ballot that comes back with another receipt', async () => {
 		const { db, docs, f, meetingId, residents, code } = await liveBuildingMeeting();
 		checkIn(db, residents[0], meetingId, code, T0);
-		const pollId = yesNo(db, docs, f, meetingId, { secret: true });
+		const pollId = yesNo(db, docs, f, meetingId, { secret: true, liveTally: false });
 		const b = ids();
 		castBallot(db, residents[0], { pollId, ...b, choices: ['yes'] }, T0);
 		expect(castBallot(db, residents[0], { pollId, ...b, choices: ['yes'] }, T0)).toEqual({
@@ -328,7 +343,7 @@ describe('edge cases found in review', () => {
 	it('asks the second phone that drew a taken receipt to draw again', async () => {
 		const { db, docs, f, meetingId, residents, code } = await liveBuildingMeeting();
 		for (const r of residents.slice(0, 2)) checkIn(db, r, meetingId, code, T0);
-		const pollId = yesNo(db, docs, f, meetingId, { secret: true });
+		const pollId = yesNo(db, docs, f, meetingId, { secret: true, liveTally: false });
 		const first = ids();
 		castBallot(db, residents[0], { pollId, ...first, choices: ['yes'] }, T0);
 		expect(() =>
@@ -352,6 +367,89 @@ describe('edge cases found in review', () => {
 			'HAND_COUNT_BOUND'
 		);
 		expect(meetingState(db, meetingId, T0).polls[0].tally?.participating).toBe(2);
+	});
+});
+
+describe('second review', () => {
+	it('never lets a late retry of a changed ballot write its old choice back', async () => {
+		const { db, docs, f, meetingId, residents, code } = await liveBuildingMeeting();
+		checkIn(db, residents[0], meetingId, code, T0);
+		const pollId = yesNo(db, docs, f, meetingId, { allowChange: true });
+		const first = ids();
+		castBallot(db, residents[0], { pollId, ...first, choices: ['yes'] }, T0);
+		const second = ids();
+		castBallot(db, residents[0], { pollId, ...second, choices: ['no'] }, T0);
+		expect(castBallot(db, residents[0], { pollId, ...first, choices: ['yes'] }, T0)).toEqual({
+			receipt: second.receipt,
+			duplicate: true
+		});
+		expect(db.select().from(pollVote).get()!.choices).toEqual(['no']);
+	});
+
+	it('answers a retry that arrives after close with the stored receipt', async () => {
+		const { db, docs, f, meetingId, residents, code } = await liveBuildingMeeting();
+		checkIn(db, residents[0], meetingId, code, T0);
+		const pollId = yesNo(db, docs, f, meetingId);
+		const b = ids();
+		castBallot(db, residents[0], { pollId, ...b, choices: ['yes'] }, T0);
+		closePoll(db, f, pollId, T0 + 1);
+		expect(castBallot(db, residents[0], { pollId, ...b, choices: ['yes'] }, T0 + 2)).toEqual({
+			receipt: b.receipt,
+			duplicate: true
+		});
+		expect(() => castBallot(db, residents[0], { pollId, ...ids(), choices: ['yes'] }, T0 + 2)).toThrow(
+			'POLL_CLOSED'
+		);
+	});
+
+	it('refuses another voter’s ballot id', async () => {
+		const { db, docs, f, meetingId, residents, code } = await liveBuildingMeeting();
+		for (const r of residents.slice(0, 2)) checkIn(db, r, meetingId, code, T0);
+		const pollId = yesNo(db, docs, f, meetingId);
+		const b = ids();
+		castBallot(db, residents[0], { pollId, ...b, choices: ['yes'] }, T0);
+		expect(() => castBallot(db, residents[1], { pollId, ...b, choices: ['no'] }, T0)).toThrow(
+			'INVALID_INPUT'
+		);
+	});
+
+	it('will not close a meeting while a poll is open, nor name a proxy during it', async () => {
+		const { db, docs, f, meetingId, residents } = await liveBuildingMeeting();
+		yesNo(db, docs, f, meetingId);
+		expect(() => closeMeeting(db, docs, f, meetingId, T0)).toThrow('POLL_STATE');
+		expect(() => designateProxy(db, residents[1], meetingId, residents[0].residentId!, T0)).toThrow(
+			'POLL_STATE'
+		);
+	});
+
+	it('records an assisted ballot only for the named resident in person, not for a housemate', async () => {
+		const { db, docs, f, meetingId } = await liveBuildingMeeting();
+		const h = db.select().from(resident).where(eq(resident.id, 1)).get()!;
+		const housemate = db
+			.insert(resident)
+			.values({ householdId: h.householdId, name: '王大伯', birthYear: 1950 })
+			.returning()
+			.get();
+		markAttendance(db, f, meetingId, h.id, true, T0);
+		const pollId = yesNo(db, docs, f, meetingId);
+		expect(() =>
+			assistBallot(
+				db,
+				staff(db, 'officer'),
+				{ pollId, residentId: housemate.id, choices: ['yes'], consentNote: '同意', ...ids() },
+				T0
+			)
+		).toThrow('NOT_PRESENT');
+	});
+
+	it('shows the hashed outcome even if the outcome column is altered, and refuses closing without an actor', async () => {
+		const { db, docs, f, meetingId, residents, code } = await liveBuildingMeeting();
+		checkIn(db, residents[0], meetingId, code, T0);
+		const pollId = yesNo(db, docs, f, meetingId);
+		expect(() => closePoll(db, null, pollId, T0)).toThrow('UNAUTHENTICATED');
+		const id = closePoll(db, f, pollId, T0 + 1);
+		db.update(resolution).set({ outcome: 'passed' }).where(eq(resolution.id, id)).run();
+		expect(getResolutionView(db, id).outcome).toBe('noQuorum');
 	});
 });
 

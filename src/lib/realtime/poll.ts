@@ -86,7 +86,14 @@ export interface PollClientEvents {
 	'ballot:cast': (p: CastPayload, ack: (res: Ack<CastResult>) => void) => void;
 	/** 代投: staff record a ballot for a named present resident, with a consent note. */
 	'ballot:assist': (
-		p: { pollId: number; residentId: number; choices: string[]; consentNote: string; ballotId: string },
+		p: {
+			pollId: number;
+			residentId: number;
+			choices: string[];
+			consentNote: string;
+			ballotId: string;
+			receipt: string;
+		},
 		ack: (res: Ack<CastResult>) => void
 	) => void;
 	/** 举手: the facilitator sets (and may correct) the hand counts per option. */

@@ -434,7 +434,9 @@ export const pollVote = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex('poll_vote_unit_uq').on(t.pollId, t.unitKey),
-		uniqueIndex('poll_vote_ballot_uq').on(t.pollId, t.ballotId)
+		uniqueIndex('poll_vote_ballot_uq').on(t.pollId, t.ballotId),
+		// Published receipts must be unambiguous (NULL for secret polls, which keep them in poll_choice).
+		uniqueIndex('poll_vote_receipt_uq').on(t.pollId, t.receipt)
 	]
 );
 
@@ -517,4 +519,20 @@ export const resolution = sqliteTable(
 		decidedAt: integer('decided_at', { mode: 'timestamp_ms' }).notNull()
 	},
 	(t) => [uniqueIndex('resolution_seq_uq').on(t.communityId, t.seq)]
+);
+
+/**
+ * Every ballot id a vote was ever cast under (a changed ballot keeps its old ids here), so a late
+ * retry of an old id is recognised and never writes its stale choice back.
+ */
+export const pollBallotAlias = sqliteTable(
+	'poll_ballot_alias',
+	{
+		pollId: integer('poll_id').notNull(),
+		ballotId: text('ballot_id').notNull(),
+		voteId: integer('vote_id')
+			.notNull()
+			.references(() => pollVote.id)
+	},
+	(t) => [primaryKey({ columns: [t.pollId, t.ballotId] })]
 );

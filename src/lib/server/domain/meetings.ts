@@ -8,7 +8,7 @@ import type { DocumentStore } from '../yjs';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Db } from '../db';
 import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
-import { attendance, meeting, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
+import { attendance, meeting, poll, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
 import { DomainError } from './errors';
 import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
 import { meetingPolls } from './polls';
@@ -82,6 +82,13 @@ export function closeMeeting(
 ) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
 	if (m.status !== 'live') throw new DomainError('MEETING_STATE', { status: m.status });
+	// A poll still taking ballots is closed first, on purpose, into its resolution.
+	const open = db
+		.select({ id: poll.id })
+		.from(poll)
+		.where(and(eq(poll.meetingId, m.id), eq(poll.status, 'open')))
+		.get();
+	if (open) throw new DomainError('POLL_STATE', { openPollId: open.id });
 	const linked = docs.read(agendaDocName(m.id), linkedProposals);
 	db.transaction((tx) => {
 		tx.update(proposal)

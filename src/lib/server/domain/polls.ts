@@ -55,6 +55,8 @@ function checkRules(rules: PollRules) {
 	if (!sane) throw new DomainError('INVALID_INPUT', { field: 'quorum' });
 	// A changed secret ballot would have to be found again by its voter, which secrecy forbids.
 	if (rules.secret && rules.allowChange) throw new DomainError('INVALID_INPUT', { field: 'allowChange' });
+	// A live count of a secret poll shows each new ballot's choice to whoever watches it change.
+	if (rules.secret && rules.liveTally) throw new DomainError('INVALID_INPUT', { field: 'liveTally' });
 }
 
 /** The proposal an agenda item answers, read from the agenda document. */

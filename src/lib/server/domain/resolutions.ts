@@ -11,6 +11,7 @@ import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
 import { getMeeting, meetingFor } from './meetings';
 import { moveProposal } from './proposals';
 import { countPoll, getPoll, rulesOf, type Poll } from './polls';
+import type { Outcome } from './tally';
 
 /** The receipts of a poll with their choices, in receipt order (nothing about who or when). */
 function receiptsOf(db: Db, p: Poll): Array<[string, string[]]> {
@@ -31,14 +32,20 @@ function receiptsOf(db: Db, p: Poll): Array<[string, string[]]> {
 		.sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-/**
- * Closes an open poll and writes its resolution. `actor` null means the server's own timer. A passed
- * or failed vote resolves the proposal it answers; a vote without quorum leaves it on the agenda.
- */
+/** The facilitator closes an open poll and its resolution is written (see `writeResolution`). */
 export function closePoll(db: Db, actor: Actor | null, pollId: number, now = Date.now()): number {
 	const p = getPoll(db, pollId);
-	const m =
-		actor === null ? getMeeting(db, p.meetingId) : meetingFor(db, actor, p.meetingId, 'meeting.manage');
+	meetingFor(db, actor, p.meetingId, 'meeting.manage');
+	return writeResolution(db, p, now);
+}
+
+/**
+ * Closes a poll into its resolution. A passed or failed vote resolves the proposal it answers; a vote
+ * without quorum leaves it on the agenda. Not exported: the callers are the facilitator (closePoll)
+ * and the server's timer (closeDuePolls).
+ */
+function writeResolution(db: Db, p: Poll, now: number): number {
+	const m = getMeeting(db, p.meetingId);
 	if (p.status !== 'open') throw new DomainError('POLL_CLOSED');
 	return db.transaction((tx) => {
 		tx.update(poll)
@@ -111,7 +118,7 @@ export function closeDuePolls(db: Db, now = Date.now()): number[] {
 		.where(and(eq(poll.status, 'open'), lte(poll.closesAt, new Date(now))))
 		.all();
 	return due.map((d) => {
-		closePoll(db, null, d.id, now);
+		writeResolution(db, getPoll(db, d.id), now);
 		return d.id;
 	});
 }
@@ -128,18 +135,31 @@ export function nextPollDeadline(db: Db): number | null {
 	return at.length ? Math.min(...at) : null;
 }
 
-/** A resolution for its public page. Resolutions are public notices: no login needed. */
+/**
+ * A resolution for its public page. Resolutions are public notices: no login needed. Everything shown
+ * comes from the hashed content (the outcome and decidedAt columns are only there for queries), so
+ * what the page says is what the chain protects.
+ */
 export function getResolutionView(db: Db, id: number) {
 	const r = db.select().from(resolution).where(eq(resolution.id, id)).get();
 	if (!r) throw new DomainError('NOT_FOUND', { resolutionId: id });
+	const content = r.content as { outcome: Outcome; decidedAt: number; proposalId: number | null };
+	const answers = content.proposalId
+		? (db
+				.select({ id: proposal.id, title: proposal.title })
+				.from(proposal)
+				.where(eq(proposal.id, content.proposalId))
+				.get() ?? null)
+		: null;
 	return {
 		id: r.id,
 		seq: r.seq,
 		hash: r.hash,
 		prevHash: r.prevHash,
-		decidedAt: r.decidedAt.getTime(),
-		outcome: r.outcome,
-		content: r.content
+		decidedAt: content.decidedAt,
+		outcome: content.outcome,
+		content: r.content,
+		proposal: answers
 	};
 }
 

@@ -5,7 +5,6 @@
  */
 import * as v from 'valibot';
 import type { Ack } from '$lib/realtime/protocol';
-import { makeReceipt } from '$lib/receipt';
 import type { CastResult } from '$lib/realtime/poll';
 import type { Db } from '../db';
 import { assistBallot, castBallot, designateProxy, revokeProxy, setHandCounts } from '../domain/ballots';
@@ -57,7 +56,8 @@ const AssistSchema = v.strictObject({
 	residentId: Id,
 	choices: Choices,
 	consentNote: Text(200),
-	ballotId: Text(64)
+	ballotId: Text(64),
+	receipt: Text(16)
 });
 const HandsSchema = v.strictObject({
 	pollId: Id,
@@ -122,7 +122,7 @@ export function registerPollHandlers(
 		pollChange(
 			db,
 			AssistSchema,
-			(p): Promise<CastResult> => commit(() => assistBallot(db, actor(), { ...p, receipt: makeReceipt() })),
+			(p): Promise<CastResult> => commit(() => assistBallot(db, actor(), p)),
 			meetingOfPoll
 		)
 	);

@@ -1,0 +1,189 @@
+/**
+ * Who may vote in a poll, and as what unit: the meeting's eligible participants, who is present, which
+ * units have a ballot, and 委托 (proxy) designations. Shared by ballots, hand counts and the console.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db, Tx } from '../db';
+import type { Actor } from '../authz';
+import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
+import { DomainError } from './errors';
+import { countUnits, eligibleParticipants, type Participant } from './eligibility';
+import { getMeeting, meetingFor } from './meetings';
+import { getPoll, rulesOf, type Poll } from './polls';
+import type { PollRules } from './tally';
+
+export const unitKey = (
+	rules: Pick<PollRules, 'votingUnit'>,
+	p: { residentId: number; householdId: number }
+) => (rules.votingUnit === 'household' ? `household:${p.householdId}` : `resident:${p.residentId}`);
+
+/** Residents present at a meeting (checked in or marked). */
+export function presentResidents(db: Db | Tx, meetingId: number): Set<number> {
+	return new Set(
+		db
+			.select({ id: attendance.residentId })
+			.from(attendance)
+			.where(and(eq(attendance.meetingId, meetingId), eq(attendance.present, true)))
+			.all()
+			.map((a) => a.id)
+	);
+}
+
+/** The unit keys that already have a ballot in a poll. */
+export function votedUnits(db: Db | Tx, pollId: number): Set<string> {
+	return new Set(
+		db
+			.select({ key: pollVote.unitKey })
+			.from(pollVote)
+			.where(eq(pollVote.pollId, pollId))
+			.all()
+			.map((v) => v.key)
+	);
+}
+
+/**
+ * The voter as a participant of the poll's meeting, or NOT_ELIGIBLE (outside the scope, under 18).
+ * `present`: 'unit' = someone of the voter's unit is there; 'person' = the voter in person (代投).
+ */
+export function voterOf(
+	db: Db,
+	p: Poll,
+	residentId: number,
+	present: 'unit' | 'person' | false
+): Participant {
+	const m = getMeeting(db, p.meetingId);
+	const everyone = eligibleParticipants(db, m, m.startsAt);
+	const voter = everyone.find((e) => e.residentId === residentId);
+	if (!voter) throw new DomainError('NOT_ELIGIBLE');
+	if (present) {
+		const here = presentResidents(db, m.id);
+		const ok =
+			present === 'unit' && rulesOf(p).votingUnit === 'household'
+				? everyone.some((e) => e.householdId === voter.householdId && here.has(e.residentId))
+				: here.has(residentId);
+		if (!ok) throw new DomainError('NOT_PRESENT');
+	}
+	return voter;
+}
+
+/** Present units without a ballot by another channel: the bound on hand counts. */
+export function freeUnits(db: Db, tx: Db | Tx, p: Poll): number {
+	const rules = rulesOf(p);
+	const m = getMeeting(db, p.meetingId);
+	const here = presentResidents(tx, m.id);
+	const voted = votedUnits(tx, p.id);
+	const free = eligibleParticipants(db, m, m.startsAt).filter(
+		(e) => here.has(e.residentId) && !voted.has(unitKey(rules, e))
+	);
+	return countUnits(free, rules.votingUnit);
+}
+
+/** Throws PROXY_NOT_DESIGNATED unless `proxyResidentId` may vote for `grantorResidentId` in this meeting. */
+export function requireProxy(db: Db, meetingId: number, proxyResidentId: number, grantorResidentId: number) {
+	const d = db
+		.select({ id: proxy.id })
+		.from(proxy)
+		.where(
+			and(
+				eq(proxy.meetingId, meetingId),
+				eq(proxy.grantorResidentId, grantorResidentId),
+				eq(proxy.proxyResidentId, proxyResidentId),
+				isNull(proxy.revokedAt)
+			)
+		)
+		.get();
+	if (!d) throw new DomainError('PROXY_NOT_DESIGNATED');
+}
+
+/** Designations are made and changed beforehand: never while a poll of the meeting is open. */
+function requireNoOpenPoll(tx: Db | Tx, meetingId: number) {
+	const open = tx
+		.select({ id: poll.id })
+		.from(poll)
+		.where(and(eq(poll.meetingId, meetingId), eq(poll.status, 'open')))
+		.get();
+	if (open) throw new DomainError('POLL_STATE', { openPollId: open.id });
+}
+
+function revokeActive(tx: Db | Tx, meetingId: number, grantor: number, now: number) {
+	tx.update(proxy)
+		.set({ revokedAt: new Date(now) })
+		.where(and(eq(proxy.meetingId, meetingId), eq(proxy.grantorResidentId, grantor), isNull(proxy.revokedAt)))
+		.run();
+}
+
+/** 委托: a resident names another eligible resident of the meeting to vote for them. */
+export function designateProxy(
+	db: Db,
+	actor: Actor | null,
+	meetingId: number,
+	proxyResidentId: number,
+	now = Date.now()
+) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
+	if (m.status === 'closed') throw new DomainError('MEETING_STATE', { status: m.status });
+	const grantor = actor!.residentId;
+	if (!grantor || grantor === proxyResidentId)
+		throw new DomainError('INVALID_INPUT', { field: 'proxyResidentId' });
+	const eligible = new Set(eligibleParticipants(db, m, m.startsAt).map((e) => e.residentId));
+	if (!eligible.has(grantor) || !eligible.has(proxyResidentId)) throw new DomainError('NOT_ELIGIBLE');
+	db.transaction((tx) => {
+		requireNoOpenPoll(tx, m.id);
+		revokeActive(tx, m.id, grantor, now);
+		tx.insert(proxy)
+			.values({ meetingId: m.id, grantorResidentId: grantor, proxyResidentId, createdAt: new Date(now) })
+			.run();
+	});
+}
+
+export function revokeProxy(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
+	const grantor = actor!.residentId;
+	if (!grantor) throw new DomainError('NOT_ELIGIBLE');
+	db.transaction((tx) => {
+		requireNoOpenPoll(tx, m.id);
+		revokeActive(tx, m.id, grantor, now);
+	});
+}
+
+/** For a voter's screen: the polls their unit voted in, and whom they may vote for as a proxy. */
+export function voterStatus(db: Db, meetingId: number, residentId: number) {
+	const m = getMeeting(db, meetingId);
+	const me = eligibleParticipants(db, m, m.startsAt).find((e) => e.residentId === residentId);
+	const polls = db.select().from(poll).where(eq(poll.meetingId, meetingId)).all();
+	const votedPolls = me
+		? polls.filter((p) => votedUnits(db, p.id).has(unitKey(rulesOf(p), me))).map((p) => p.id)
+		: [];
+	const proxyFor = db
+		.select({ residentId: resident.id, name: resident.name })
+		.from(proxy)
+		.innerJoin(resident, eq(proxy.grantorResidentId, resident.id))
+		.where(
+			and(eq(proxy.meetingId, meetingId), eq(proxy.proxyResidentId, residentId), isNull(proxy.revokedAt))
+		)
+		.all();
+	return { votedPolls, proxyFor };
+}
+
+/**
+ * Who may still vote and has not (named polls only; a secret poll does not say), for the
+ * facilitator's console: one row per voting unit, named by a resident of it.
+ */
+export function missingVoters(db: Db, actor: Actor | null, pollId: number) {
+	const p = getPoll(db, pollId);
+	const m = meetingFor(db, actor, p.meetingId, 'meeting.manage');
+	const rules = rulesOf(p);
+	if (rules.secret) throw new DomainError('FORBIDDEN', { reason: 'SECRET' });
+	const here = presentResidents(db, m.id);
+	const voted = votedUnits(db, p.id);
+	const seen = new Set<string>();
+	return eligibleParticipants(db, m, m.startsAt)
+		.filter((e) => rules.whoMayVote === 'eligible' || here.has(e.residentId))
+		.filter((e) => {
+			const key = unitKey(rules, e);
+			if (voted.has(key) || seen.has(key)) return false;
+			seen.add(key);
+			return true;
+		})
+		.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName }));
+}
