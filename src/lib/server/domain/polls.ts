@@ -13,7 +13,15 @@ import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
 import { countUnits, eligibleParticipants } from './eligibility';
 import { agendaDocName, getMeeting, meetingFor, type Meeting } from './meetings';
-import { handUnits, tallyPoll, YES_NO_ABSTAIN, type PollOption, type PollRules, type Tally } from './tally';
+import {
+	handUnits,
+	tallyPoll,
+	tallyView,
+	YES_NO_ABSTAIN,
+	type PollOption,
+	type PollRules,
+	type Tally
+} from './tally';
 
 export type Poll = typeof poll.$inferSelect;
 
@@ -171,10 +179,10 @@ export function pollView(db: Db, p: Poll): PollView {
 	const r =
 		p.status === 'closed' ? db.select().from(resolution).where(eq(resolution.pollId, p.id)).get() : undefined;
 	// A closed poll's tally is frozen in its resolution: read it there rather than count again on every broadcast.
-	const t = r
+	const t: TallyView | null = r
 		? (r.content.tally as TallyView)
 		: rules.liveTally || p.status === 'closed'
-			? countPoll(db, p)
+			? tallyView(countPoll(db, p))
 			: null;
 	return {
 		id: p.id,
@@ -188,14 +196,7 @@ export function pollView(db: Db, p: Poll): PollView {
 		status: p.status,
 		openedAt: p.openedAt.getTime(),
 		closesAt: p.closesAt?.getTime() ?? null,
-		tally: t && {
-			perOption: t.perOption,
-			perChannel: t.perChannel,
-			participationByChannel: t.participationByChannel,
-			participating: t.participating,
-			eligible: t.eligible,
-			quorumReached: t.quorumReached
-		},
+		tally: t,
 		result: r
 			? {
 					outcome: r.outcome,

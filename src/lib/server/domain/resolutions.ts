@@ -11,7 +11,7 @@ import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
 import { getMeeting, meetingFor } from './meetings';
 import { moveProposal } from './proposals';
 import { countPoll, getPoll, rulesOf, type Poll } from './polls';
-import type { Outcome } from './tally';
+import { tallyView, type Outcome } from './tally';
 
 /** The receipts of a poll with their choices, in receipt order (nothing about who or when). */
 function receiptsOf(db: Db, p: Poll): Array<[string, string[]]> {
@@ -67,14 +67,7 @@ function writeResolution(db: Db, p: Poll, now: number): number {
 			type: p.type,
 			options: p.options,
 			rules: p.rules,
-			tally: {
-				perOption: t.perOption,
-				perChannel: t.perChannel,
-				participationByChannel: t.participationByChannel,
-				participating: t.participating,
-				eligible: t.eligible,
-				quorumReached: t.quorumReached
-			},
+			tally: tallyView(t),
 			outcome: t.outcome,
 			carried: t.carried,
 			meeting: { id: m.id, title: m.title },

@@ -3,25 +3,11 @@
  * outcome. Shares are compared as exact fractions (a·d vs c·b on integers), never as floats, so a
  * boundary like "exactly two thirds" is decided the same way every time.
  */
-import type { BallotChannel } from '../db/schema';
+import type { BallotChannel, PollType, PublicRules, Share, TallyView, Threshold } from '$lib/realtime/poll';
 
-/** A share such as 1/2; `strict` means "more than" (过半数), otherwise "at least" (以上). */
-export type Share = { num: number; den: number; strict: boolean };
-
-export type Threshold = 'simple' | 'absolute' | 'twoThirds';
-
-export type PollRules = {
-	votingUnit: 'household' | 'resident';
-	/** Only units checked in to the meeting, or everyone eligible in its scope. */
-	whoMayVote: 'present' | 'eligible';
-	/** Minimum participation, as a share of eligible units. */
-	quorum: Share;
-	threshold: Threshold;
-	secret: boolean;
-	liveTally: boolean;
-	/** Secret polls never allow changes: a changed ballot would have to be found again by its voter. */
-	allowChange: boolean;
-};
+export type { PollType, Share, Threshold };
+/** The rules frozen when a poll opens: the same shape everyone is shown (src/lib/realtime/poll.ts). */
+export type PollRules = PublicRules;
 
 export const DEFAULT_RULES: PollRules = {
 	votingUnit: 'household',
@@ -33,7 +19,6 @@ export const DEFAULT_RULES: PollRules = {
 	allowChange: false
 };
 
-export type PollType = 'yesNoAbstain' | 'single' | 'multi';
 export type PollOption = { id: string; label: string };
 export const YES_NO_ABSTAIN: PollOption[] = [
 	{ id: 'yes', label: '同意' },
@@ -156,4 +141,18 @@ export function validChoices(
 	if (choices.length === 0 || new Set(choices).size !== choices.length) return false;
 	if (!choices.every((c) => ids.has(c))) return false;
 	return type === 'multi' ? choices.length <= maxChoices : choices.length === 1;
+}
+
+/** The part of a tally every screen and the resolution show. */
+export function tallyView(
+	t: Tally & { participationByChannel: TallyView['participationByChannel'] }
+): TallyView {
+	return {
+		perOption: t.perOption,
+		perChannel: t.perChannel,
+		participationByChannel: t.participationByChannel,
+		participating: t.participating,
+		eligible: t.eligible,
+		quorumReached: t.quorumReached
+	};
 }
