@@ -2,12 +2,25 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addItem, itemText, listItems, moveItem, removeItem, setMinutes } from '$lib/agenda';
 import { eq } from 'drizzle-orm';
+import type { Db } from '$lib/server/db';
 import { proposal } from '$lib/server/db/schema';
 import { addProposalToAgenda } from '$lib/server/domain/agenda';
 import { closeMeeting, createMeeting, openMeeting } from '$lib/server/domain/meetings';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { createYjsServer } from '$lib/server/yjs';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
+
+/** A public, household-unit meeting for 1栋, created by the demo facilitator. */
+const building1Meeting = (db: Db) =>
+	createMeeting(db, staff(db, 'facilitator'), {
+		title: '1栋议事会',
+		scopeType: 'building',
+		scopeId: 1,
+		startsAt: new Date(),
+		place: '楼下',
+		votingUnit: 'household',
+		isPublic: true
+	});
 
 /** Two replicas that exchange updates only when `sync()` is called, like two offline tablets. */
 function pair() {
@@ -75,15 +88,7 @@ describe('adding a proposal to an agenda', () => {
 		const db = await demoDb();
 		const yjs = createYjsServer({ db });
 		const f = staff(db, 'facilitator');
-		const meetingId = createMeeting(db, f, {
-			title: '月度议事会',
-			scopeType: 'building',
-			scopeId: 1,
-			startsAt: new Date(),
-			place: '楼下',
-			votingUnit: 'household',
-			isPublic: true
-		});
+		const meetingId = building1Meeting(db);
 		const proposalId = fileProposal(db, residentActor(db, '1栋'), {
 			title: '楼道灯坏了',
 			description: '二楼',
@@ -102,15 +107,7 @@ describe('adding a proposal to an agenda', () => {
 	it('lets a committee member link a proposal, but only one about a place inside the meeting’s scope', async () => {
 		const db = await demoDb();
 		const yjs = createYjsServer({ db });
-		const meetingId = createMeeting(db, staff(db, 'facilitator'), {
-			title: 'm',
-			scopeType: 'building',
-			scopeId: 1,
-			startsAt: new Date(),
-			place: 'p',
-			votingUnit: 'household',
-			isPublic: true
-		});
+		const meetingId = building1Meeting(db);
 		const here = fileProposal(db, residentActor(db, '1栋'), {
 			title: '一楼',
 			description: 'd',
@@ -135,15 +132,7 @@ describe('adding a proposal to an agenda', () => {
 		const db = await demoDb();
 		const yjs = createYjsServer({ db });
 		const f = staff(db, 'facilitator');
-		const meetingId = createMeeting(db, f, {
-			title: 'm',
-			scopeType: 'building',
-			scopeId: 1,
-			startsAt: new Date(),
-			place: 'p',
-			votingUnit: 'household',
-			isPublic: true
-		});
+		const meetingId = building1Meeting(db);
 		const r = residentActor(db, '1栋');
 		const kept = fileProposal(db, r, {
 			title: '留下',
@@ -176,15 +165,7 @@ describe('adding a proposal to an agenda', () => {
 	it('leaves the proposal open when the agenda cannot be stored', async () => {
 		const db = await demoDb();
 		const f = staff(db, 'facilitator');
-		const meetingId = createMeeting(db, f, {
-			title: 'm',
-			scopeType: 'building',
-			scopeId: 1,
-			startsAt: new Date(),
-			place: 'p',
-			votingUnit: 'household',
-			isPublic: true
-		});
+		const meetingId = building1Meeting(db);
 		const proposalId = fileProposal(db, residentActor(db, '1栋'), {
 			title: 't',
 			description: 'd',
@@ -205,17 +186,8 @@ describe('adding a proposal to an agenda', () => {
 	it('refuses a resident and changes neither the proposal nor the agenda', async () => {
 		const db = await demoDb();
 		const yjs = createYjsServer({ db });
-		const f = staff(db, 'facilitator');
 		const r = residentActor(db, '1栋');
-		const meetingId = createMeeting(db, f, {
-			title: 'm',
-			scopeType: 'building',
-			scopeId: 1,
-			startsAt: new Date(),
-			place: 'p',
-			votingUnit: 'household',
-			isPublic: true
-		});
+		const meetingId = building1Meeting(db);
 		const proposalId = fileProposal(db, r, {
 			title: 't',
 			description: 'd',
