@@ -295,6 +295,16 @@ export const proposalSecond = sqliteTable(
 );
 
 export const MEETING_SCOPES = ['building', 'estate', 'grid', 'community'] as const;
+/** The body a meeting is held as (楼栋议事会, 村民会议, 业主大会 …); its legal rules are in domain/bodies.ts. */
+export const BODIES = [
+	'buildingCouncil',
+	'villagerAssembly',
+	'villagerRepresentatives',
+	'villagerGroup',
+	'residentAssembly',
+	'ownersAssembly'
+] as const;
+export type Body = (typeof BODIES)[number];
 export const VOTING_UNITS = ['household', 'resident'] as const;
 export type VotingUnit = (typeof VOTING_UNITS)[number];
 
@@ -313,6 +323,8 @@ export const meeting = sqliteTable('meeting', {
 	startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
 	place: text('place').notNull(),
 	votingUnit: text('voting_unit', { enum: VOTING_UNITS }).notNull(),
+	/** The body it is held as (see domain/bodies.ts): sets the legal notice period. */
+	body: text('body', { enum: BODIES }).notNull().default('buildingCouncil'),
 	status: text('status', { enum: ['draft', 'live', 'closed'] })
 		.notNull()
 		.default('draft'),

@@ -10,6 +10,7 @@ import type { Db } from '../db';
 import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
 import { attendance, meeting, poll, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
 import { DomainError } from './errors';
+import type { Body } from './bodies';
 import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
 import { meetingPolls } from './polls';
 
@@ -22,6 +23,7 @@ export type MeetingInput = {
 	place: string;
 	votingUnit: VotingUnit;
 	isPublic: boolean;
+	body?: Body;
 };
 
 export const agendaDocName = (meetingId: number) => `meeting:${meetingId}:agenda`;

@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import { meetingFor, meetingState, openMeeting } from '$lib/server/domain/meetings';
+import { noticeShortfall } from '$lib/server/domain/bodies';
 import { broadcastMeetingState } from '$lib/server/realtime';
 import { runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
@@ -33,8 +34,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			startsAt: m.startsAt.getTime(),
 			votingUnit: m.votingUnit,
 			isPublic: m.isPublic,
-			scope: placeLabel(db, m.communityId, m.scopeType, m.scopeId)
+			scope: placeLabel(db, m.communityId, m.scopeType, m.scopeId),
+			body: m.body
 		},
+		// Scheduling in the app is taken as giving notice: warn while it can still be moved.
+		notice: m.status === 'draft' ? noticeShortfall(m.body, m.createdAt, m.startsAt) : null,
 		attendance: state.attendance,
 		joinUrl,
 		screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,

@@ -1,7 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { MEETING_SCOPES, VOTING_UNITS } from '$lib/server/db/schema';
+import { BODIES, MEETING_SCOPES, VOTING_UNITS } from '$lib/server/db/schema';
+import { NOTICE } from '$lib/server/domain/bodies';
 import { createMeeting } from '$lib/server/domain/meetings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
@@ -33,6 +34,7 @@ const MeetingSchema = v.object({
 	startsAt: chinaTime,
 	place: text(80),
 	votingUnit: v.picklist(VOTING_UNITS),
+	body: v.optional(v.picklist(BODIES), 'buildingCouncil'),
 	/** An unchecked checkbox sends nothing. */
 	isPublic: v.pipe(
 		v.optional(v.string(), ''),
@@ -42,7 +44,11 @@ const MeetingSchema = v.object({
 
 export const load: PageServerLoad = ({ locals }) => {
 	if (!locals.actor) error(401, { message: errorMessage('UNAUTHENTICATED'), code: 'UNAUTHENTICATED' });
-	return { places: manageablePlaces(useDb(), locals.actor), units: VOTING_UNITS };
+	return {
+		places: manageablePlaces(useDb(), locals.actor),
+		units: VOTING_UNITS,
+		bodies: BODIES.map((id) => ({ id, notice: NOTICE[id] }))
+	};
 };
 
 export const actions: Actions = {

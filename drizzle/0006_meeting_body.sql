@@ -1,0 +1,1 @@
+ALTER TABLE `meeting` ADD `body` text DEFAULT 'buildingCouncil' NOT NULL;
