@@ -6,7 +6,8 @@
 import type { Ack } from './protocol';
 
 export type PollType = 'yesNoAbstain' | 'single' | 'multi';
-export type Threshold = 'simple' | 'absolute' | 'twoThirds';
+/** simple: more than half of ballots for or against; presentMajority: more than half of all who took part (abstaining counts). */
+export type Threshold = 'simple' | 'absolute' | 'twoThirds' | 'presentMajority';
 export type BallotChannel = 'phone' | 'form' | 'hand' | 'assisted' | 'proxy';
 export type Share = { num: number; den: number; strict: boolean };
 
@@ -19,6 +20,8 @@ export type PublicRules = {
 	secret: boolean;
 	liveTally: boolean;
 	allowChange: boolean;
+	/** A legal preset (src/lib/presets.ts): when set, the server derived unit, quorum and threshold from it. */
+	preset?: { id: string; base: 'adults' | 'households'; article?: string };
 };
 
 export type TallyView = {

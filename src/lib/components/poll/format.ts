@@ -49,6 +49,7 @@ export function thresholdWords(t: Threshold): string {
 /** The rules as short sentences anyone can read. */
 export function rulesLines(rules: PublicRules): string[] {
 	return [
+		...(rules.preset?.article ? [m.poll_rule_preset({ article: rules.preset.article })] : []),
 		rules.votingUnit === 'household' ? m.poll_rule_unit_household() : m.poll_rule_unit_resident(),
 		rules.whoMayVote === 'present' ? m.poll_rule_who_present() : m.poll_rule_who_eligible(),
 		m.poll_rule_quorum({ share: shareWords(rules.quorum) }),

@@ -29,7 +29,8 @@ export const ERROR_CODES = [
 	'ALREADY_VOTED',
 	'INVALID_CHOICE',
 	'HAND_COUNT_BOUND',
-	'RECEIPT_TAKEN'
+	'RECEIPT_TAKEN',
+	'ROLL_MISSING'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

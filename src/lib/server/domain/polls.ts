@@ -11,6 +11,7 @@ import type { Actor } from '../authz';
 import { handCount, poll, pollChoice, pollVote, resolution, type BallotChannel } from '../db/schema';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
+import { applyPreset } from './presets';
 import { countUnits, eligibleParticipants } from './eligibility';
 import { agendaDocName, getMeeting, meetingFor, type Meeting } from './meetings';
 import {
@@ -89,7 +90,8 @@ export function openPoll(
 	const maxChoices = input.type === 'multi' ? (input.maxChoices ?? 1) : 1;
 	if (!Number.isInteger(maxChoices) || maxChoices < 1 || maxChoices > options.length)
 		throw new DomainError('INVALID_INPUT', { field: 'maxChoices' });
-	checkRules(input.rules);
+	const rules = applyPreset(input.rules, m);
+	checkRules(rules);
 	const d = input.durationSeconds;
 	if (d !== null && (!Number.isInteger(d) || d < 10 || d > 24 * 3600))
 		throw new DomainError('INVALID_INPUT', { field: 'durationSeconds' });
@@ -110,7 +112,7 @@ export function openPoll(
 				type: input.type,
 				options,
 				maxChoices,
-				rules: { ...input.rules } as Record<string, unknown>,
+				rules: { ...rules } as Record<string, unknown>,
 				status: 'open',
 				openedAt: new Date(now),
 				closesAt: d === null ? null : new Date(now + d * 1000),

@@ -85,6 +85,8 @@ function carries(
 			return meetsShare(votes, eligible, MORE_THAN_HALF);
 		case 'twoThirds':
 			return meetsShare(votes, castAll, TWO_THIRDS);
+		case 'presentMajority':
+			return meetsShare(votes, castAll, MORE_THAN_HALF);
 	}
 }
 

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import type { Ack } from '$lib/realtime/protocol';
+import { PRESETS, type PresetId } from '$lib/presets';
 import type { CastResult } from '$lib/realtime/poll';
 import type { Db } from '../db';
 import { assistBallot, castBallot, designateProxy, revokeProxy, setHandCounts } from '../domain/ballots';
@@ -28,10 +29,17 @@ const Rules = v.strictObject({
 	votingUnit: v.picklist(['household', 'resident']),
 	whoMayVote: v.picklist(['present', 'eligible']),
 	quorum: Share,
-	threshold: v.picklist(['simple', 'absolute', 'twoThirds']),
+	threshold: v.picklist(['simple', 'absolute', 'twoThirds', 'presentMajority']),
 	secret: v.boolean(),
 	liveTally: v.boolean(),
-	allowChange: v.boolean()
+	allowChange: v.boolean(),
+	preset: v.optional(
+		v.strictObject({
+			id: v.picklist(Object.keys(PRESETS) as PresetId[]),
+			base: v.picklist(['adults', 'households']),
+			article: v.optional(Text(80))
+		})
+	)
 });
 const OpenSchema = v.strictObject({
 	meetingId: Id,

@@ -64,7 +64,8 @@ export function meetingForScreen(
 			place: m.place,
 			startsAt: m.startsAt.getTime(),
 			isPublic: m.isPublic,
-			joinCode: holdsCode ? m.joinCode : null
+			joinCode: holdsCode ? m.joinCode : null,
+			body: m.body
 		},
 		canManage,
 		state: meetingState(db, m.id)
