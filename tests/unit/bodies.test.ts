@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { noticeShortfall } from '$lib/server/domain/bodies';
+import { noticeShortfall, proxiesAllowed } from '$lib/server/domain/bodies';
+import { designateProxy } from '$lib/server/domain/ballots';
 import { createMeeting, getMeeting } from '$lib/server/domain/meetings';
-import { demoDb, staff } from '../helpers/demo-db';
+import { demoDb, residentActor, staff } from '../helpers/demo-db';
 
 const DAY = 24 * 60 * 60 * 1000;
 const now = new Date(Date.UTC(2026, 10, 1, 2));
@@ -46,5 +47,28 @@ describe('legal notice periods', () => {
 		expect(getMeeting(db, createMeeting(db, f, { ...base, body: 'ownersAssembly' })).body).toBe(
 			'ownersAssembly'
 		);
+	});
+
+	it('takes proxies at owners’ assemblies and building councils, not at the assemblies of the law', async () => {
+		const db = await demoDb();
+		const f = staff(db, 'facilitator');
+		const [a, b] = [residentActor(db, '1栋', 0), residentActor(db, '1栋', 1)];
+		const meeting = (body: 'villagerAssembly' | 'ownersAssembly') =>
+			createMeeting(db, f, {
+				title: 't',
+				scopeType: 'building',
+				scopeId: 1,
+				startsAt: inDays(20),
+				place: 'p',
+				votingUnit: 'household',
+				isPublic: true,
+				body
+			});
+		expect(() => designateProxy(db, a, meeting('villagerAssembly'), b.residentId!)).toThrow(
+			'PROXY_NOT_ALLOWED'
+		);
+		designateProxy(db, a, meeting('ownersAssembly'), b.residentId!);
+		expect(proxiesAllowed('buildingCouncil')).toBe(true);
+		expect(proxiesAllowed('residentAssembly')).toBe(false);
 	});
 });

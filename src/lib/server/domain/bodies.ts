@@ -17,6 +17,15 @@ export const NOTICE: Record<Body, { days: number; source: string } | null> = {
 	ownersAssembly: { days: 15, source: '物业管理条例 第十四条' }
 };
 
+/**
+ * Whether residents may name a proxy (委托) for this kind of meeting. Owners may appoint an agent
+ * (物业管理条例 Art 12) and a building council decides for itself; the village and residents' assemblies
+ * take no proxies unless the council's own rules allow them, which this install does not record yet.
+ */
+export function proxiesAllowed(body: Body): boolean {
+	return body === 'buildingCouncil' || body === 'ownersAssembly';
+}
+
 const DAY = 24 * 60 * 60 * 1000;
 
 /**

@@ -30,7 +30,8 @@ export const ERROR_CODES = [
 	'INVALID_CHOICE',
 	'HAND_COUNT_BOUND',
 	'RECEIPT_TAKEN',
-	'ROLL_MISSING'
+	'ROLL_MISSING',
+	'PROXY_NOT_ALLOWED'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
 import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
 import { DomainError } from './errors';
+import { proxiesAllowed } from './bodies';
 import { countUnits, eligibleParticipants, type Participant } from './eligibility';
 import { getMeeting, meetingFor } from './meetings';
 import { getPoll, rulesOf, type Poll } from './polls';
@@ -122,6 +123,7 @@ export function designateProxy(
 ) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
 	if (m.status === 'closed') throw new DomainError('MEETING_STATE', { status: m.status });
+	if (!proxiesAllowed(m.body)) throw new DomainError('PROXY_NOT_ALLOWED', { body: m.body });
 	const grantor = actor!.residentId;
 	if (!grantor || grantor === proxyResidentId)
 		throw new DomainError('INVALID_INPUT', { field: 'proxyResidentId' });

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { useDb, type Db } from '$lib/server/db';
 import { proxy, resident } from '$lib/server/db/schema';
+import { proxiesAllowed } from '$lib/server/domain/bodies';
 import { voterStatus } from '$lib/server/domain/ballots';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
 import { getMeeting } from '$lib/server/domain/meetings';
@@ -19,7 +20,10 @@ export const load: PageServerLoad = ({ locals, params }) => {
 		// Polls this resident's unit already voted in: a phone without JavaScript (no socket) coming
 		// back to the meeting sees "您户已投票" instead of the form.
 		votedPolls: residentId != null ? voterStatus(db, base.meeting.id, residentId).votedPolls : [],
-		proxy: residentId != null ? proxyChoices(db, base.meeting.id, residentId) : null
+		proxy:
+			residentId != null && proxiesAllowed(base.meeting.body)
+				? proxyChoices(db, base.meeting.id, residentId)
+				: null
 	};
 };
 
