@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
 import { building, estate, PROPOSAL_CATEGORIES, PROPOSAL_STATUSES } from '$lib/server/db/schema';
 import { listProposals, type ProposalFilter } from '$lib/server/domain/proposals';
-import { mayFile } from './filing.server';
+import { mayFile } from '$lib/server/domain/filing';
 import { orError } from '../admin/forms.server';
 import type { PageServerLoad } from './$types';
 

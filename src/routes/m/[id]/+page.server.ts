@@ -16,7 +16,7 @@ export const load: PageServerLoad = ({ locals, params }) => {
 	return {
 		...base,
 		isResident: residentId != null,
-		agenda: storedAgenda(db, base.meeting.id),
+		agenda: storedAgenda(base.meeting.id),
 		// Polls this resident's unit already voted in: a phone without JavaScript (no socket) coming
 		// back to the meeting sees "您户已投票" instead of the form.
 		votedPolls: residentId != null ? voterStatus(db, base.meeting.id, residentId).votedPolls : [],

@@ -3,7 +3,6 @@
  * (404 for a meeting that does not exist or a bad id, 401 without a login, 403 outside its scope).
  */
 import { error } from '@sveltejs/kit';
-import * as Y from 'yjs';
 import { listItems, type AgendaItem } from '$lib/agenda';
 import { m as msg } from '$lib/paraglide/messages';
 import type { Actor } from '$lib/server/authz';
@@ -18,7 +17,7 @@ import {
 	meetingState,
 	type Meeting
 } from '$lib/server/domain/meetings';
-import { loadDocState } from '$lib/server/yjs/store';
+import { getYjs } from '$lib/server/realtime';
 
 export function parseMeetingId(raw: string): number {
 	const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
@@ -73,15 +72,10 @@ export function meetingForScreen(
 }
 
 /**
- * The agenda as stored (every update is stored before it is relayed, so this is current): the first
- * paint on a slow phone and the projector's source when it may not open the Yjs socket.
+ * The agenda as the server holds it (every update is stored before it is relayed, so this is
+ * current): the first paint on a slow phone and the projector's source when it may not open the Yjs
+ * socket. Read through the document store, as every other server-side reader does.
  */
-export function storedAgenda(db: Db, meetingId: number): AgendaItem[] {
-	const doc = new Y.Doc();
-	try {
-		loadDocState(db, agendaDocName(meetingId), doc);
-		return listItems(doc);
-	} finally {
-		doc.destroy();
-	}
+export function storedAgenda(meetingId: number): AgendaItem[] {
+	return getYjs().read(agendaDocName(meetingId), listItems);
 }

@@ -7,7 +7,7 @@ import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
 import { error } from '@sveltejs/kit';
 import { failed } from '../../admin/forms.server';
-import { behalfResidents, buildingOption, mayFileOnBehalf, mayFileOwn } from '../filing.server';
+import { behalfResidents, buildingOption, mayFileOnBehalf, mayFileOwn } from '$lib/server/domain/filing';
 import type { Actions, PageServerLoad } from './$types';
 
 const idString = v.pipe(v.string(), v.trim(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));

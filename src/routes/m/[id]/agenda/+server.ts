@@ -16,5 +16,5 @@ export const GET: RequestHandler = ({ locals, params, url }) => {
 		'projector',
 		url.searchParams.get('code')
 	);
-	return json(storedAgenda(db, meeting.id), { headers: { 'cache-control': 'no-store' } });
+	return json(storedAgenda(meeting.id), { headers: { 'cache-control': 'no-store' } });
 };

@@ -15,6 +15,6 @@ export const load: PageServerLoad = ({ locals, params }) => {
 		me: { userId: locals.actor!.userId, name: locals.actor!.displayName },
 		canEditAgenda: documentAccess(db, locals.actor, agendaDocName(id)) === 'write',
 		roster: attendanceRoster(db, locals.actor, id),
-		agenda: storedAgenda(db, id)
+		agenda: storedAgenda(id)
 	};
 };

@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		...base,
 		anonymous: locals.actor === null,
-		agenda: storedAgenda(db, base.meeting.id),
+		agenda: storedAgenda(base.meeting.id),
 		joinUrl,
 		// Our own generated markup, rendered with {@html}: no user text goes into it.
 		qrSvg: joinUrl
