@@ -84,7 +84,18 @@ const PERMISSIONS = {
 	'meeting.attend': ['resident'],
 	'meeting.manage': ['admin', 'facilitator', 'buildingHead'],
 	'agenda.edit': ['admin', 'facilitator', 'committee', 'buildingHead'],
-	'ballot.assist': ['admin', 'facilitator', 'buildingHead', 'infoOfficer', 'groupHead']
+	'ballot.assist': ['admin', 'facilitator', 'buildingHead', 'infoOfficer', 'groupHead'],
+	/** 村规民约: the drafting committee writes; everyone in the community reads and comments. */
+	'rules.edit': ['admin', 'committee'],
+	'rules.comment': [
+		'resident',
+		'admin',
+		'facilitator',
+		'committee',
+		'buildingHead',
+		'infoOfficer',
+		'groupHead'
+	]
 } as const satisfies Record<string, readonly Who[]>;
 export type Action = keyof typeof PERMISSIONS;
 export const ACTIONS = Object.keys(PERMISSIONS) as Action[];

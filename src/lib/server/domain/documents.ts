@@ -5,9 +5,11 @@
  *   meeting:<id>:agenda    a meeting's agenda: facilitators and committee write, the meeting's participants
  *                          read, and anyone with the join code may read a public meeting's agenda (the
  *                          projector needs no login)
+ *   rules:<communityId>    the community's village rules draft (村规民约): the drafting committee writes,
+ *                          everyone in the community reads it live
  */
 import type { Db } from '../db';
-import { buildingScope, can, type Actor } from '../authz';
+import { buildingScope, can, communityScope, type Actor } from '../authz';
 import { DomainError } from './errors';
 import { canViewMeeting, getMeeting, meetingScope } from './meetings';
 
@@ -39,6 +41,13 @@ const RULES: Rule[] = [
 			const m = getMeeting(db, id);
 			if (m.status !== 'closed' && can(actor, 'agenda.edit', meetingScope(db, m))) return 'write';
 			return canViewMeeting(db, actor, m, { projector: true, code: creds.code }) ? 'read' : 'none';
+		}
+	},
+	{
+		re: /^rules:(\d{1,9})$/,
+		access: (_db, actor, id) => {
+			const scope = communityScope(id);
+			return can(actor, 'rules.edit', scope) ? 'write' : can(actor, 'document.read', scope) ? 'read' : 'none';
 		}
 	}
 ];
