@@ -4,7 +4,7 @@
  * (which applies them; a client never decides the rules). Shares are exact: "以上" is inclusive,
  * "过半数" strictly more (民法典 Art 1259).
  */
-import type { Share, Threshold } from '$lib/realtime/poll';
+import type { Share, Threshold, VotingUnit } from '$lib/realtime/poll';
 
 export type PresetId =
 	| 'villagerAssembly'
@@ -14,8 +14,19 @@ export type PresetId =
 	| 'ownersOrdinary'
 	| 'ownersSpecial';
 
-/** Which roll counts as the base: adults (one per resident) or households' representatives (one per household). */
-export type PresetBase = 'adults' | 'households';
+/**
+ * Which roll counts as the base: adults (one per resident), households' representatives (one per
+ * household), 村民代表 (the representatives' roster), or owners (by headcount and by floor area).
+ */
+export type PresetBase = 'adults' | 'households' | 'representatives' | 'owners';
+
+/** The voting unit each base counts in. */
+export const UNIT_OF_BASE = {
+	adults: 'resident',
+	households: 'household',
+	representatives: 'representative',
+	owners: 'owner'
+} as const satisfies Record<PresetBase, VotingUnit>;
 
 export type Preset = {
 	id: PresetId;
@@ -25,8 +36,6 @@ export type Preset = {
 	bases: PresetBase[];
 	threshold: Threshold;
 	article: string;
-	/** A roll this install does not keep yet: the preset is refused until it exists. */
-	needs?: 'representatives' | 'floorArea';
 };
 
 const MORE_THAN_HALF: Share = { num: 1, den: 2, strict: true };
@@ -59,28 +68,36 @@ export const PRESETS: Record<PresetId, Preset> = {
 	villagerRepresentatives: {
 		id: 'villagerRepresentatives',
 		quorum: TWO_THIRDS_OR_MORE,
-		bases: ['adults'],
+		bases: ['representatives'],
 		threshold: 'presentMajority',
-		article: '村民委员会组织法 第二十六条',
-		needs: 'representatives'
+		article: '村民委员会组织法 第二十六条'
 	},
 	ownersOrdinary: {
 		id: 'ownersOrdinary',
 		quorum: TWO_THIRDS_OR_MORE,
-		bases: ['households'],
+		bases: ['owners'],
 		threshold: 'presentMajority',
-		article: '民法典 第二百七十八条',
-		needs: 'floorArea'
+		article: '民法典 第二百七十八条'
 	},
 	ownersSpecial: {
 		id: 'ownersSpecial',
 		quorum: TWO_THIRDS_OR_MORE,
-		bases: ['households'],
-		threshold: 'presentMajority',
-		article: '民法典 第二百七十八条（第六至八项）',
-		needs: 'floorArea'
+		bases: ['owners'],
+		threshold: 'threeQuartersPresent',
+		article: '民法典 第二百七十八条（第六至八项）'
 	}
 };
+
+/**
+ * The matters an owners' assembly decides (民法典 Art 278, items 1–9). Items 6–8 are special matters
+ * that need three quarters; using (not raising) the maintenance fund is item 5, an ordinary matter.
+ */
+export const OWNERS_MATTERS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+export const SPECIAL_MATTERS: readonly number[] = [6, 7, 8];
+
+/** The preset the law prescribes for an owners' assembly matter. */
+export const presetForMatter = (matter: number): PresetId =>
+	SPECIAL_MATTERS.includes(matter) ? 'ownersSpecial' : 'ownersOrdinary';
 
 /** The presets the console offers for each kind of meeting. */
 export const PRESETS_FOR_BODY: Record<string, PresetId[]> = {

@@ -35,7 +35,7 @@ describe('legal presets', () => {
 		).toBe('resident');
 	});
 
-	it('refuses a preset the meeting’s body does not allow, a base the law does not name, or a roll not kept yet', () => {
+	it('refuses a preset the meeting’s body does not allow, or a base the law does not name', () => {
 		expect(() =>
 			applyPreset(
 				{ ...DEFAULT_RULES, preset: { id: 'villagerAssembly', base: 'adults' } },
@@ -50,16 +50,20 @@ describe('legal presets', () => {
 		).toThrow('INVALID_INPUT');
 		expect(() =>
 			applyPreset(
-				{ ...DEFAULT_RULES, preset: { id: 'ownersOrdinary', base: 'households' } },
+				{ ...DEFAULT_RULES, preset: { id: 'ownersOrdinary', base: 'households', matter: 4 } },
 				{ body: 'ownersAssembly' }
 			)
-		).toThrow('ROLL_MISSING');
+		).toThrow('INVALID_INPUT');
 		expect(() =>
 			applyPreset(
 				{ ...DEFAULT_RULES, preset: { id: 'villagerRepresentatives', base: 'adults' } },
 				{ body: 'villagerRepresentatives' }
 			)
-		).toThrow('ROLL_MISSING');
+		).toThrow('INVALID_INPUT');
+		// The owners' and representatives' units exist only under their presets.
+		expect(() => applyPreset({ ...DEFAULT_RULES, votingUnit: 'owner' }, { body: 'ownersAssembly' })).toThrow(
+			'INVALID_INPUT'
+		);
 		expect(() =>
 			applyPreset(
 				{ ...DEFAULT_RULES, preset: { id: 'ownersOrdinary', base: 'adults' } },

@@ -6,14 +6,19 @@
 import type { Ack } from './protocol';
 
 export type PollType = 'yesNoAbstain' | 'single' | 'multi';
-/** simple: more than half of ballots for or against; presentMajority: more than half of all who took part (abstaining counts). */
-export type Threshold = 'simple' | 'absolute' | 'twoThirds' | 'presentMajority';
+/**
+ * simple: more than half of ballots for or against; presentMajority: more than half of all who took
+ * part (abstaining counts); threeQuartersPresent: at least three quarters of all who took part.
+ */
+export type Threshold = 'simple' | 'absolute' | 'twoThirds' | 'presentMajority' | 'threeQuartersPresent';
+/** household, resident, 村民代表 (one each), or 业主 (one per owner, weighed by floor area too). */
+export type VotingUnit = 'household' | 'resident' | 'representative' | 'owner';
 export type BallotChannel = 'phone' | 'form' | 'hand' | 'assisted' | 'proxy';
 export type Share = { num: number; den: number; strict: boolean };
 
 /** The rules chosen when opening, frozen and shown to everyone. */
 export type PublicRules = {
-	votingUnit: 'household' | 'resident';
+	votingUnit: VotingUnit;
 	whoMayVote: 'present' | 'eligible';
 	quorum: Share;
 	threshold: Threshold;
@@ -21,7 +26,13 @@ export type PublicRules = {
 	liveTally: boolean;
 	allowChange: boolean;
 	/** A legal preset (src/lib/presets.ts): when set, the server derived unit, quorum and threshold from it. */
-	preset?: { id: string; base: 'adults' | 'households'; article?: string };
+	preset?: {
+		id: string;
+		base: 'adults' | 'households' | 'representatives' | 'owners';
+		article?: string;
+		/** 业主大会: the item of 民法典 Art 278 the vote decides (1–9); items 6–8 are special matters. */
+		matter?: number;
+	};
 };
 
 export type TallyView = {
@@ -30,6 +41,15 @@ export type TallyView = {
 	perChannel: Partial<Record<BallotChannel, Record<string, number>>>;
 	/** How many units took part by each channel. */
 	participationByChannel: Partial<Record<BallotChannel, number>>;
+	participating: number;
+	eligible: number;
+	quorumReached: boolean;
+	/** 业主大会: the same count weighed by private floor area (hundredths of m²); both must pass. */
+	byArea?: AreaTally;
+};
+
+export type AreaTally = {
+	perOption: Record<string, number>;
 	participating: number;
 	eligible: number;
 	quorumReached: boolean;
@@ -97,6 +117,11 @@ export interface PollClientEvents {
 			ballotId: string;
 			receipt: string;
 		},
+		ack: (res: Ack<CastResult>) => void
+	) => void;
+	/** 举手 by name: the facilitator records a unit's raised hand (how hands count where units weigh their area). */
+	'ballot:hand': (
+		p: { pollId: number; residentId: number; choices: string[]; ballotId: string; receipt: string },
 		ack: (res: Ack<CastResult>) => void
 	) => void;
 	/** 举手: the facilitator sets (and may correct) the hand counts per option. */

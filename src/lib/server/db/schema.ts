@@ -75,7 +75,11 @@ export const householdGroup = sqliteTable(
 	(t) => [uniqueIndex('household_group_name_uq').on(t.communityId, t.name)]
 );
 
-/** A household (户), the usual voting unit; `unit` is the door label, e.g. "2单元301". */
+/**
+ * A household (户), the usual voting unit; `unit` is the door label, e.g. "2单元301". The owners' roll
+ * (业主大会, 民法典 Art 278) lives here too: the unit's private floor area from the register, and who
+ * owns it, so that one owner of several units counts once (SPC interpretation Art 9).
+ */
 export const household = sqliteTable(
 	'household',
 	{
@@ -85,6 +89,12 @@ export const household = sqliteTable(
 			.references(() => building.id),
 		unit: text('unit').notNull(),
 		householdGroupId: integer('household_group_id').references(() => householdGroup.id),
+		/** 专有部分面积 in hundredths of a square metre (exact sums; 89.35 m² is 8935). */
+		floorArea: integer('floor_area'),
+		/** The register's owner identifier: units with the same key belong to one owner. */
+		ownerKey: text('owner_key'),
+		/** Unsold or undelivered by the developer: all such units together count as one owner. */
+		unsold: integer('unsold', { mode: 'boolean' }).notNull().default(false),
 		createdAt: createdAt()
 	},
 	(t) => [uniqueIndex('household_unit_uq').on(t.buildingId, t.unit)]
@@ -100,6 +110,14 @@ export const resident = sqliteTable(
 		name: text('name').notNull(),
 		phone: text('phone'),
 		birthYear: integer('birth_year'),
+		/** An explicit adult flag that wins over the birth year (for rosters without birth years). */
+		adult: integer('adult', { mode: 'boolean' }),
+		/** 户代表: votes for the household where the base is households' representatives. */
+		householdRepresentative: integer('household_representative', { mode: 'boolean' })
+			.notNull()
+			.default(false),
+		/** 村民代表: on the roll of the 村民代表会议. */
+		villagerRepresentative: integer('villager_representative', { mode: 'boolean' }).notNull().default(false),
 		createdAt: createdAt()
 	},
 	(t) => [index('resident_household_idx').on(t.householdId)]

@@ -10,11 +10,11 @@ import { authorize, householdScope, type Actor } from '../authz';
 import { handCount, handCountEntry, pollBallotAlias, pollChoice, pollVote, resident } from '../db/schema';
 import type { BallotChannel } from '../db/schema';
 import { DomainError } from './errors';
-import type { Participant } from './eligibility';
 import { meetingFor } from './meetings';
 import { getPoll, isOpen, rulesOf, type Poll } from './polls';
+import type { Voter } from './rolls';
 import { handUnits, validChoices } from './tally';
-import { freeUnits, requireProxy, unitKey, voterOf } from './voters';
+import { freeUnits, presentResidents, requireProxy, voterOf } from './voters';
 
 export { designateProxy, revokeProxy, voterStatus, missingVoters } from './voters';
 
@@ -65,7 +65,7 @@ function findRetry(
 }
 
 type Stored = {
-	voter: Participant;
+	voter: Voter;
 	channel: BallotChannel;
 	ballotId: string;
 	receipt: string;
@@ -102,7 +102,7 @@ function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
 		if (retry) return retry;
 		// Two phones drew the same receipt (1 in 31^10): this one draws again.
 		if (receiptTaken(tx, p, b.receipt)) throw new DomainError('RECEIPT_TAKEN');
-		const key = unitKey(rules, b.voter);
+		const key = b.voter.key;
 		const earlier = tx
 			.select()
 			.from(pollVote)
@@ -183,9 +183,11 @@ export function castBallot(db: Db, actor: Actor | null, input: CastInput, now = 
 	if (retry) return retry;
 	requireOpen(p, now);
 	const present = rulesOf(p).whoMayVote === 'present' ? 'unit' : false;
-	let voter: Participant;
+	let voter: Voter;
 	if (asProxy) {
-		voterOf(db, p, actor.residentId, present); // the proxy is in the room
+		// The proxy need not be on the roll (an owner's agent), but must be in the room when that is the rule.
+		if (present && !presentResidents(db, p.meetingId).has(actor.residentId))
+			throw new DomainError('NOT_PRESENT');
 		requireProxy(db, p.meetingId, actor.residentId, voterId);
 		voter = voterOf(db, p, voterId, false);
 	} else voter = voterOf(db, p, actor.residentId, present);
@@ -244,6 +246,33 @@ export function assistBallot(
 }
 
 /**
+ * 举手, by name: the facilitator records that a unit on the roll raised its hand for a choice. This is
+ * how hands count where each unit weighs its floor area (业主大会), which a bare number cannot carry.
+ */
+export function recordHandBallot(
+	db: Db,
+	actor: Actor | null,
+	input: { pollId: number; residentId: number; choices: string[]; ballotId: string; receipt: string },
+	now = Date.now()
+): CastResult {
+	const p = getPoll(db, input.pollId);
+	const a = meetingFor(db, actor, p.meetingId, 'meeting.manage') && actor!;
+	checkIds(input.ballotId, input.receipt);
+	const retry = findRetry(db, p, input.ballotId, input.residentId, input.receipt);
+	if (retry) return retry;
+	requireOpen(p, now);
+	if (rulesOf(p).secret) throw new DomainError('INVALID_INPUT', { field: 'secret' });
+	const voter = voterOf(db, p, input.residentId, 'unit');
+	const { ballotId, receipt, choices } = input;
+	return storeBallot(
+		db,
+		p,
+		{ voter, channel: 'hand', ballotId, receipt, choices, recordedBy: a.userId },
+		now
+	);
+}
+
+/**
  * 举手: the facilitator sets the hand counts per option (replacing the last entry; every entry is kept).
  * They are bounded by the present units that have not voted by another channel.
  */
@@ -257,6 +286,7 @@ export function setHandCounts(
 	const p = getPoll(db, pollId);
 	meetingFor(db, actor, p.meetingId, 'meeting.manage');
 	requireOpen(p, now);
+	if (rulesOf(p).votingUnit === 'owner') throw new DomainError('HAND_COUNT_NAMED');
 	const ids = new Set(p.options.map((o) => o.id));
 	const entries = Object.entries(counts);
 	if (entries.some(([id, n]) => !ids.has(id) || !Number.isInteger(n) || n < 0))

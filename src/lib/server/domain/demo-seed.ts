@@ -1,6 +1,7 @@
 /**
  * The demo community a newcomer sees on first start (DEMO_SEED=0 turns it off): 湖畔社区 with
- * 富春小区, 7 buildings, 42 households with one resident each, and one account per staff role.
+ * 富春小区, 7 buildings, 42 households with one resident each (with floor areas and owners, and
+ * some residents on the representatives' roll), and one account per staff role.
  * Every staff password is DEMO_PASSWORD (see README).
  */
 import { count } from 'drizzle-orm';
@@ -71,9 +72,13 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 						.get().id;
 				}
 				const unit = `${Math.floor(h / 2) + 1}单元${(h % 2) + 1}0${(h % 3) + 1}`;
+				// The owners' roll: floor areas from the register, and one owner (key 'F-0003') holding
+				// two units in 2栋, who counts once by headcount (SPC Art 9).
+				const floorArea = [8935, 11260, 13520][h % 3];
+				const ownerKey = b === 2 && h < 2 ? 'F-0003' : `F-${String(100 + n)}`;
 				const householdId = tx
 					.insert(household)
-					.values({ buildingId, unit, householdGroupId: groupId })
+					.values({ buildingId, unit, householdGroupId: groupId, floorArea, ownerKey })
 					.returning()
 					.get().id;
 				const name = SURNAMES[n % SURNAMES.length] + GIVEN[(n * 7) % GIVEN.length];
@@ -84,7 +89,8 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 							householdId,
 							name,
 							phone: `1390870${String(1000 + n).padStart(4, '0')}`,
-							birthYear: 1945 + ((n * 13) % 55)
+							birthYear: 1945 + ((n * 13) % 55),
+							villagerRepresentative: n % 4 === 1
 						})
 						.returning()
 						.get().id

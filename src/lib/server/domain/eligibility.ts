@@ -17,10 +17,16 @@ export type Participant = {
 	name: string;
 	unit: string;
 	buildingName: string;
+	householdRepresentative: boolean;
+	villagerRepresentative: boolean;
 };
 
-/** Voting age is 18; a resident with no birth year on the roster is taken as an adult. */
-export function isAdult(birthYear: number | null, at: Date): boolean {
+/**
+ * Voting age is 18. The roster's explicit adult flag wins; otherwise the birth year decides, and a
+ * resident with neither is taken as an adult.
+ */
+export function isAdult(birthYear: number | null, at: Date, flag: boolean | null = null): boolean {
+	if (flag !== null) return flag;
 	return birthYear === null || at.getUTCFullYear() - birthYear >= 18;
 }
 
@@ -49,8 +55,8 @@ function gridAndBelow(db: Db, communityId: number, gridId: number): number[] {
 	return ids;
 }
 
-/** Every adult resident of the meeting's scope, as of the meeting's date. */
-export function eligibleParticipants(db: Db, place: MeetingPlace, at: Date): Participant[] {
+/** The buildings of a meeting's scope, as a condition on `building`. */
+export function inPlace(db: Db, place: MeetingPlace) {
 	const where =
 		place.scopeType === 'building'
 			? eq(building.id, place.scopeId)
@@ -59,6 +65,11 @@ export function eligibleParticipants(db: Db, place: MeetingPlace, at: Date): Par
 				: place.scopeType === 'grid'
 					? inArray(building.gridId, gridAndBelow(db, place.communityId, place.scopeId))
 					: eq(building.communityId, place.scopeId);
+	return and(eq(building.communityId, place.communityId), where);
+}
+
+/** Every adult resident of the meeting's scope, as of the meeting's date. */
+export function eligibleParticipants(db: Db, place: MeetingPlace, at: Date): Participant[] {
 	return db
 		.select({
 			residentId: resident.id,
@@ -66,14 +77,17 @@ export function eligibleParticipants(db: Db, place: MeetingPlace, at: Date): Par
 			name: resident.name,
 			unit: household.unit,
 			buildingName: building.name,
-			birthYear: resident.birthYear
+			householdRepresentative: resident.householdRepresentative,
+			villagerRepresentative: resident.villagerRepresentative,
+			birthYear: resident.birthYear,
+			adult: resident.adult
 		})
 		.from(resident)
 		.innerJoin(household, eq(resident.householdId, household.id))
 		.innerJoin(building, eq(household.buildingId, building.id))
-		.where(and(eq(building.communityId, place.communityId), where))
+		.where(inPlace(db, place))
 		.orderBy(building.name, household.unit, resident.id)
 		.all()
-		.filter((p) => isAdult(p.birthYear, at))
-		.map(({ birthYear: _b, ...p }) => p);
+		.filter((p) => isAdult(p.birthYear, at, p.adult))
+		.map(({ birthYear: _b, adult: _a, ...p }) => p);
 }

@@ -31,7 +31,9 @@ export const ERROR_CODES = [
 	'HAND_COUNT_BOUND',
 	'RECEIPT_TAKEN',
 	'ROLL_MISSING',
-	'PROXY_NOT_ALLOWED'
+	'PROXY_NOT_ALLOWED',
+	'PRESET_MATTER',
+	'HAND_COUNT_NAMED'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

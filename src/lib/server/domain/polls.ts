@@ -12,13 +12,15 @@ import { handCount, poll, pollChoice, pollVote, resolution, type BallotChannel }
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
 import { applyPreset } from './presets';
-import { countUnits, eligibleParticipants } from './eligibility';
+import { pollRoll, requireUsableRoll, rollWeight } from './rolls';
 import { agendaDocName, getMeeting, meetingFor, type Meeting } from './meetings';
 import {
 	handUnits,
+	tallyOwners,
 	tallyPoll,
 	tallyView,
 	YES_NO_ABSTAIN,
+	type CountedBallot,
 	type PollOption,
 	type PollRules,
 	type Tally
@@ -92,6 +94,7 @@ export function openPoll(
 		throw new DomainError('INVALID_INPUT', { field: 'maxChoices' });
 	const rules = applyPreset(input.rules, m);
 	checkRules(rules);
+	requireUsableRoll(pollRoll(db, m, m.startsAt, rules), rules);
 	const d = input.durationSeconds;
 	if (d !== null && (!Number.isInteger(d) || d < 10 || d > 24 * 3600))
 		throw new DomainError('INVALID_INPUT', { field: 'durationSeconds' });
@@ -123,10 +126,9 @@ export function openPoll(
 	});
 }
 
-/** Eligible voting units of the poll's meeting, by the poll's unit (households or residents). */
-export function eligibleUnits(db: Db, m: Meeting, rules: PollRules): number {
-	return countUnits(eligibleParticipants(db, m, m.startsAt), rules.votingUnit);
-}
+/** The poll's roll: its meeting's participants by the poll's voting unit (rolls.ts). */
+export const rollOf = (db: Db, p: Poll, m: Meeting = getMeeting(db, p.meetingId)) =>
+	pollRoll(db, m, m.startsAt, rulesOf(p));
 
 export type StoredTally = Tally & { participationByChannel: Partial<Record<BallotChannel, number>> };
 
@@ -137,11 +139,16 @@ export type StoredTally = Tally & { participationByChannel: Partial<Record<Ballo
 export function countPoll(db: Db, p: Poll): StoredTally {
 	const rules = rulesOf(p);
 	const votes = db
-		.select({ choices: pollVote.choices, channel: pollVote.channel })
+		.select({ choices: pollVote.choices, channel: pollVote.channel, unitKey: pollVote.unitKey })
 		.from(pollVote)
 		.where(eq(pollVote.pollId, p.id))
 		.all();
-	let ballots = votes.map((v) => ({ choices: v.choices ?? [], channel: v.channel }));
+	const roll = rollOf(db, p);
+	let ballots: CountedBallot[] = votes.map((v) => ({
+		choices: v.choices ?? [],
+		channel: v.channel,
+		weight: roll.units.get(v.unitKey) ?? 0
+	}));
 	if (rules.secret) {
 		// Choices come only from the unlinked table; channels only from the votes. Totals stay right,
 		// per-channel splits of a secret poll are by participation, not by choice.
@@ -160,14 +167,18 @@ export function countPoll(db: Db, p: Poll): StoredTally {
 			.all()
 			.map((h) => [h.optionId, h.count])
 	);
-	const t = tallyPoll({
+	const input = {
 		type: p.type,
 		options: p.options,
 		rules,
 		ballots,
 		handCounts: hands,
-		eligibleUnits: eligibleUnits(db, getMeeting(db, p.meetingId), rules)
-	});
+		eligibleUnits: roll.units.size
+	};
+	const t =
+		rules.votingUnit === 'owner'
+			? tallyOwners({ ...input, eligibleArea: rollWeight(roll) })
+			: tallyPoll(input);
 	const participationByChannel: StoredTally['participationByChannel'] = {};
 	for (const v of votes) participationByChannel[v.channel] = (participationByChannel[v.channel] ?? 0) + 1;
 	const hand = handUnits(p.type, hands);

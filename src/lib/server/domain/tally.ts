@@ -3,7 +3,15 @@
  * outcome. Shares are compared as exact fractions (a·d vs c·b on integers), never as floats, so a
  * boundary like "exactly two thirds" is decided the same way every time.
  */
-import type { BallotChannel, PollType, PublicRules, Share, TallyView, Threshold } from '$lib/realtime/poll';
+import type {
+	AreaTally,
+	BallotChannel,
+	PollType,
+	PublicRules,
+	Share,
+	TallyView,
+	Threshold
+} from '$lib/realtime/poll';
 
 export type { PollType, Share, Threshold };
 /** The rules frozen when a poll opens: the same shape everyone is shown (src/lib/realtime/poll.ts). */
@@ -26,7 +34,8 @@ export const YES_NO_ABSTAIN: PollOption[] = [
 	{ id: 'abstain', label: '弃权' }
 ];
 
-export type CountedBallot = { choices: string[]; channel: BallotChannel };
+/** One ballot; `weight` is the unit's floor area when a poll is weighed by area (业主大会). */
+export type CountedBallot = { choices: string[]; channel: BallotChannel; weight?: number };
 
 export type TallyInput = {
 	type: PollType;
@@ -35,7 +44,10 @@ export type TallyInput = {
 	ballots: CountedBallot[];
 	/** Hand counts per option (举手), for units that did not vote otherwise. */
 	handCounts: Record<string, number>;
+	/** Units on the roll, or their total weight when `weighted`. */
 	eligibleUnits: number;
+	/** Count each ballot by its weight instead of one (hand counts carry no weight and are not allowed). */
+	weighted?: boolean;
 };
 
 export type Outcome = 'passed' | 'notPassed' | 'noQuorum';
@@ -50,6 +62,8 @@ export type Tally = {
 	outcome: Outcome;
 	/** The options that carried (for yes/no: ['yes'] when passed). */
 	carried: string[];
+	/** 业主大会: the same ballots weighed by floor area. */
+	byArea?: AreaTally;
 };
 
 /** a/b compared with a share, exactly. */
@@ -62,6 +76,7 @@ export function meetsShare(part: number, whole: number, share: Share): boolean {
 
 const MORE_THAN_HALF: Share = { num: 1, den: 2, strict: true };
 const TWO_THIRDS: Share = { num: 2, den: 3, strict: false };
+const THREE_QUARTERS: Share = { num: 3, den: 4, strict: false };
 
 /** Hand-counted units: each raised hand is one unit, except in multi-choice polls where one unit may raise several times. */
 export function handUnits(type: PollType, handCounts: Record<string, number>): number {
@@ -87,27 +102,33 @@ function carries(
 			return meetsShare(votes, castAll, TWO_THIRDS);
 		case 'presentMajority':
 			return meetsShare(votes, castAll, MORE_THAN_HALF);
+		case 'threeQuartersPresent':
+			return meetsShare(votes, castAll, THREE_QUARTERS);
 	}
 }
 
 export function tallyPoll(input: TallyInput): Tally {
 	const perOption: Record<string, number> = Object.fromEntries(input.options.map((o) => [o.id, 0]));
 	const perChannel: Tally['perChannel'] = {};
+	const weightOf = (b: CountedBallot) => (input.weighted ? (b.weight ?? 0) : 1);
 	for (const b of input.ballots) {
 		const channel = (perChannel[b.channel] ??= {});
 		for (const c of b.choices) {
 			if (!(c in perOption)) continue; // never happens for validated ballots; counting stays total
-			perOption[c]++;
-			channel[c] = (channel[c] ?? 0) + 1;
+			perOption[c] += weightOf(b);
+			channel[c] = (channel[c] ?? 0) + weightOf(b);
 		}
 	}
-	const hands = Object.entries(input.handCounts).filter(([id, n]) => id in perOption && n > 0);
+	const hands = input.weighted
+		? []
+		: Object.entries(input.handCounts).filter(([id, n]) => id in perOption && n > 0);
 	if (hands.length) perChannel.hand = {};
 	for (const [id, n] of hands) {
 		perOption[id] += n;
 		perChannel.hand![id] = n;
 	}
-	const participating = input.ballots.length + handUnits(input.type, Object.fromEntries(hands));
+	const participating =
+		input.ballots.reduce((sum, b) => sum + weightOf(b), 0) + handUnits(input.type, Object.fromEntries(hands));
 	const eligible = input.eligibleUnits;
 	const quorumReached = meetsShare(participating, eligible, input.rules.quorum);
 	const base = { perOption, perChannel, participating, eligible, quorumReached };
@@ -130,6 +151,25 @@ export function tallyPoll(input: TallyInput): Tally {
 		);
 	}
 	return { ...base, outcome: carried.length ? 'passed' : 'notPassed', carried };
+}
+
+/**
+ * 民法典 Art 278: owners decide by headcount and by floor area at once. Each count has its own
+ * participation and approval check, and an option carries only when it carries in both.
+ */
+export function tallyOwners(input: Omit<TallyInput, 'weighted'> & { eligibleArea: number }): Tally {
+	const heads = tallyPoll({ ...input, handCounts: {} });
+	const area = tallyPoll({ ...input, handCounts: {}, weighted: true, eligibleUnits: input.eligibleArea });
+	const byArea: AreaTally = {
+		perOption: area.perOption,
+		participating: area.participating,
+		eligible: area.eligible,
+		quorumReached: area.quorumReached
+	};
+	const quorumReached = heads.quorumReached && area.quorumReached;
+	const carried = quorumReached ? heads.carried.filter((c) => area.carried.includes(c)) : [];
+	const outcome: Outcome = !quorumReached ? 'noQuorum' : carried.length ? 'passed' : 'notPassed';
+	return { ...heads, quorumReached, outcome, carried, byArea };
 }
 
 /** Checks a ballot's choices against the poll: known options, no repeats, within the number allowed. */
@@ -155,6 +195,7 @@ export function tallyView(
 		participationByChannel: t.participationByChannel,
 		participating: t.participating,
 		eligible: t.eligible,
-		quorumReached: t.quorumReached
+		quorumReached: t.quorumReached,
+		...(t.byArea ? { byArea: t.byArea } : {})
 	};
 }

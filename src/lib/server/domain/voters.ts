@@ -8,15 +8,10 @@ import type { Actor } from '../authz';
 import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
 import { DomainError } from './errors';
 import { proxiesAllowed } from './bodies';
-import { countUnits, eligibleParticipants, type Participant } from './eligibility';
+import { eligibleParticipants } from './eligibility';
 import { getMeeting, meetingFor } from './meetings';
-import { getPoll, rulesOf, type Poll } from './polls';
-import type { PollRules } from './tally';
-
-export const unitKey = (
-	rules: Pick<PollRules, 'votingUnit'>,
-	p: { residentId: number; householdId: number }
-) => (rules.votingUnit === 'household' ? `household:${p.householdId}` : `resident:${p.residentId}`);
+import { getPoll, rollOf, rulesOf, type Poll } from './polls';
+import type { Voter } from './rolls';
 
 /** Residents present at a meeting (checked in or marked). */
 export function presentResidents(db: Db | Tx, meetingId: number): Set<number> {
@@ -42,26 +37,30 @@ export function votedUnits(db: Db | Tx, pollId: number): Set<string> {
 	);
 }
 
+/** The units with someone present in the room (anyone of a household, or of an owner's units). */
+function presentUnits(db: Db | Tx, p: Poll, roll = rollOf(db as Db, p)): Set<string> {
+	const m = getMeeting(db as Db, p.meetingId);
+	const here = presentResidents(db, m.id);
+	const keys = eligibleParticipants(db as Db, m, m.startsAt)
+		.filter((e) => here.has(e.residentId))
+		.map((e) => roll.keyOf(e));
+	return new Set(keys.filter((k): k is string => k !== null && roll.units.has(k)));
+}
+
 /**
- * The voter as a participant of the poll's meeting, or NOT_ELIGIBLE (outside the scope, under 18).
- * `present`: 'unit' = someone of the voter's unit is there; 'person' = the voter in person (代投).
+ * The voter on the poll's roll, or NOT_ELIGIBLE (outside the scope, under 18, not the 户代表 or not a
+ * representative). `present`: 'unit' = someone of the voter's unit is there; 'person' = the voter in
+ * person (代投).
  */
-export function voterOf(
-	db: Db,
-	p: Poll,
-	residentId: number,
-	present: 'unit' | 'person' | false
-): Participant {
-	const m = getMeeting(db, p.meetingId);
-	const everyone = eligibleParticipants(db, m, m.startsAt);
-	const voter = everyone.find((e) => e.residentId === residentId);
+export function voterOf(db: Db, p: Poll, residentId: number, present: 'unit' | 'person' | false): Voter {
+	const roll = rollOf(db, p);
+	const voter = roll.voters.find((e) => e.residentId === residentId);
 	if (!voter) throw new DomainError('NOT_ELIGIBLE');
 	if (present) {
-		const here = presentResidents(db, m.id);
 		const ok =
-			present === 'unit' && rulesOf(p).votingUnit === 'household'
-				? everyone.some((e) => e.householdId === voter.householdId && here.has(e.residentId))
-				: here.has(residentId);
+			present === 'unit'
+				? presentUnits(db, p, roll).has(voter.key)
+				: presentResidents(db, p.meetingId).has(residentId);
 		if (!ok) throw new DomainError('NOT_PRESENT');
 	}
 	return voter;
@@ -69,14 +68,8 @@ export function voterOf(
 
 /** Present units without a ballot by another channel: the bound on hand counts. */
 export function freeUnits(db: Db, tx: Db | Tx, p: Poll): number {
-	const rules = rulesOf(p);
-	const m = getMeeting(db, p.meetingId);
-	const here = presentResidents(tx, m.id);
 	const voted = votedUnits(tx, p.id);
-	const free = eligibleParticipants(db, m, m.startsAt).filter(
-		(e) => here.has(e.residentId) && !voted.has(unitKey(rules, e))
-	);
-	return countUnits(free, rules.votingUnit);
+	return [...presentUnits(tx, p)].filter((k) => !voted.has(k)).length;
 }
 
 /** Throws PROXY_NOT_DESIGNATED unless `proxyResidentId` may vote for `grantorResidentId` in this meeting. */
@@ -150,12 +143,13 @@ export function revokeProxy(db: Db, actor: Actor | null, meetingId: number, now 
 
 /** For a voter's screen: the polls their unit voted in, and whom they may vote for as a proxy. */
 export function voterStatus(db: Db, meetingId: number, residentId: number) {
-	const m = getMeeting(db, meetingId);
-	const me = eligibleParticipants(db, m, m.startsAt).find((e) => e.residentId === residentId);
 	const polls = db.select().from(poll).where(eq(poll.meetingId, meetingId)).all();
-	const votedPolls = me
-		? polls.filter((p) => votedUnits(db, p.id).has(unitKey(rulesOf(p), me))).map((p) => p.id)
-		: [];
+	const votedPolls = polls
+		.filter((p) => {
+			const me = rollOf(db, p).voters.find((e) => e.residentId === residentId);
+			return me !== undefined && votedUnits(db, p.id).has(me.key);
+		})
+		.map((p) => p.id);
 	const proxyFor = db
 		.select({ residentId: resident.id, name: resident.name })
 		.from(proxy)
@@ -176,15 +170,15 @@ export function missingVoters(db: Db, actor: Actor | null, pollId: number) {
 	const m = meetingFor(db, actor, p.meetingId, 'meeting.manage');
 	const rules = rulesOf(p);
 	if (rules.secret) throw new DomainError('FORBIDDEN', { reason: 'SECRET' });
-	const here = presentResidents(db, m.id);
+	const roll = rollOf(db, p, m);
+	const here = presentUnits(db, p, roll);
 	const voted = votedUnits(db, p.id);
 	const seen = new Set<string>();
-	return eligibleParticipants(db, m, m.startsAt)
-		.filter((e) => rules.whoMayVote === 'eligible' || here.has(e.residentId))
+	return roll.voters
+		.filter((e) => rules.whoMayVote === 'eligible' || here.has(e.key))
 		.filter((e) => {
-			const key = unitKey(rules, e);
-			if (voted.has(key) || seen.has(key)) return false;
-			seen.add(key);
+			if (voted.has(e.key) || seen.has(e.key)) return false;
+			seen.add(e.key);
 			return true;
 		})
 		.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName }));

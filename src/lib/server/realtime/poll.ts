@@ -8,7 +8,14 @@ import type { Ack } from '$lib/realtime/protocol';
 import { PRESETS, type PresetId } from '$lib/presets';
 import type { CastResult } from '$lib/realtime/poll';
 import type { Db } from '../db';
-import { assistBallot, castBallot, designateProxy, revokeProxy, setHandCounts } from '../domain/ballots';
+import {
+	assistBallot,
+	castBallot,
+	designateProxy,
+	recordHandBallot,
+	revokeProxy,
+	setHandCounts
+} from '../domain/ballots';
 import { isDomainError } from '../domain/errors';
 import { getPoll, openPoll } from '../domain/polls';
 import { closeDuePolls, closePoll, nextPollDeadline } from '../domain/resolutions';
@@ -26,18 +33,19 @@ const Share = v.strictObject({
 	strict: v.boolean()
 });
 const Rules = v.strictObject({
-	votingUnit: v.picklist(['household', 'resident']),
+	votingUnit: v.picklist(['household', 'resident', 'representative', 'owner']),
 	whoMayVote: v.picklist(['present', 'eligible']),
 	quorum: Share,
-	threshold: v.picklist(['simple', 'absolute', 'twoThirds', 'presentMajority']),
+	threshold: v.picklist(['simple', 'absolute', 'twoThirds', 'presentMajority', 'threeQuartersPresent']),
 	secret: v.boolean(),
 	liveTally: v.boolean(),
 	allowChange: v.boolean(),
 	preset: v.optional(
 		v.strictObject({
 			id: v.picklist(Object.keys(PRESETS) as PresetId[]),
-			base: v.picklist(['adults', 'households']),
-			article: v.optional(Text(80))
+			base: v.picklist(['adults', 'households', 'representatives', 'owners']),
+			article: v.optional(Text(80)),
+			matter: v.optional(v.pipe(v.number(), v.integer()))
 		})
 	)
 });
@@ -64,6 +72,13 @@ const AssistSchema = v.strictObject({
 	residentId: Id,
 	choices: Choices,
 	consentNote: Text(200),
+	ballotId: Text(64),
+	receipt: Text(16)
+});
+const HandBallotSchema = v.strictObject({
+	pollId: Id,
+	residentId: Id,
+	choices: Choices,
 	ballotId: Text(64),
 	receipt: Text(16)
 });
@@ -131,6 +146,15 @@ export function registerPollHandlers(
 			db,
 			AssistSchema,
 			(p): Promise<CastResult> => commit(() => assistBallot(db, actor(), p)),
+			meetingOfPoll
+		)
+	);
+	socket.on(
+		'ballot:hand',
+		pollChange(
+			db,
+			HandBallotSchema,
+			(p): Promise<CastResult> => commit(() => recordHandBallot(db, actor(), p)),
 			meetingOfPoll
 		)
 	);
