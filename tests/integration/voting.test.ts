@@ -4,7 +4,7 @@
  * closed by hand and by the server's timer, across a restart, and refused when the input is bad.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { io as connectSocket, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/server/db';
 import {
@@ -22,7 +22,6 @@ import {
 	user
 } from '$lib/server/db/schema';
 import { loadActor } from '$lib/server/authz';
-import { createSession, generateSessionToken } from '$lib/server/session';
 import { checkIn } from '$lib/server/domain/attendance';
 import { makeReceipt } from '$lib/receipt';
 import { createMeeting, getMeeting } from '$lib/server/domain/meetings';
@@ -32,13 +31,16 @@ import type { Ack } from '$lib/realtime/protocol';
 import type { Me, MeetingState } from '$lib/realtime/meeting';
 import type { CastResult, PollView, PublicRules } from '$lib/realtime/poll';
 import { demoInvitationPaths, startServer, type TestServer } from '../helpers/server';
+import { ok, refused, request, socketPool, stateWhere } from '../helpers/sockets';
+import { residentsOf } from '../helpers/residents';
 import { join, login } from '../helpers/http';
 
 let server: TestServer;
 let db: Db;
 let facilitator: string;
 let officer: string;
-const sockets: Socket[] = [];
+const pool = socketPool(() => server.url);
+const { connected } = pool;
 
 beforeAll(async () => {
 	server = await startServer();
@@ -54,7 +56,7 @@ afterAll(async () => {
 });
 
 function closeSockets() {
-	while (sockets.length) sockets.pop()!.close();
+	pool.closeAll();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -65,28 +67,7 @@ function newBallot() {
 	return { ballotId: crypto.randomUUID(), receipt: makeReceipt() };
 }
 
-function userFor(residentId: number): number {
-	const existing = db.select().from(user).where(eq(user.residentId, residentId)).get();
-	if (existing) return existing.id;
-	const r = db.select().from(resident).where(eq(resident.id, residentId)).get()!;
-	return db.insert(user).values({ communityId: 1, displayName: r.name, residentId }).returning().get().id;
-}
-
-/** A logged-in phone for a resident, as redeeming an invitation would make it (session made directly). */
-function cookieFor(residentId: number): string {
-	const token = generateSessionToken();
-	createSession(db, token, userFor(residentId));
-	return `yizhan_session=${token}`;
-}
-
-function actorOf(residentId: number) {
-	const u = db
-		.select()
-		.from(user)
-		.where(eq(user.id, userFor(residentId)))
-		.get()!;
-	return loadActor(db, u);
-}
+const { cookieFor, actorOf } = residentsOf(() => db);
 
 /** One adult resident per household of a building (the household voting unit), in roster order. */
 function oneResidentPerHousehold(buildingId: number): Participant[] {
@@ -144,72 +125,10 @@ function checkInAll(meetingId: number, residentIds: number[]) {
 	});
 }
 
-function socketFor(cookie: string): Socket {
-	const s = connectSocket(server.url, {
-		path: '/socket.io',
-		transports: ['websocket'],
-		extraHeaders: { cookie },
-		reconnection: false,
-		forceNew: true,
-		timeout: 10_000
-	});
-	sockets.push(s);
-	return s;
-}
-
-function connected(cookie: string): Promise<Socket> {
-	const s = socketFor(cookie);
-	return new Promise((resolve, reject) => {
-		s.once('connect', () => resolve(s));
-		s.once('connect_error', (err) => reject(new Error(`connect failed: ${err.message}`)));
-	});
-}
-
 type Joined = { state: MeetingState; me: Me };
-
-/**
- * One request, bounded. A RATE_LIMITED answer (nothing was done) is retried after a moment, the way
- * a phone backs off; every other answer is returned as is.
- */
-async function request<T>(s: Socket, event: string, payload: unknown): Promise<Ack<T>> {
-	for (let attempt = 0; ; attempt++) {
-		const res: Ack<T> = await s.timeout(10_000).emitWithAck(event, payload);
-		if (res.ok || res.error.code !== 'RATE_LIMITED' || attempt === 20) return res;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-}
-
-async function ok<T>(s: Socket, event: string, payload: unknown): Promise<T> {
-	const res = await request<T>(s, event, payload);
-	if (!res.ok) throw new Error(`${event} failed: ${res.error.code}`);
-	return res.data;
-}
-
-async function refused(s: Socket, event: string, payload: unknown): Promise<string> {
-	const res = await request(s, event, payload);
-	if (res.ok) throw new Error(`${event} ${JSON.stringify(payload)} was accepted`);
-	return res.error.code;
-}
 
 const joined = (s: Socket, meetingId: number, as: 'phone' | 'console' | 'projector' = 'phone') =>
 	ok<Joined>(s, 'meeting:join', { meetingId, as });
-
-/** The first `meeting:state` broadcast that satisfies `test`; register before acting. */
-function stateWhere(s: Socket, test: (st: MeetingState) => boolean, ms = 5_000): Promise<MeetingState> {
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => {
-			s.off('meeting:state', on);
-			reject(new Error(`no matching meeting:state within ${ms} ms`));
-		}, ms);
-		const on = (st: MeetingState) => {
-			if (!test(st)) return;
-			clearTimeout(timer);
-			s.off('meeting:state', on);
-			resolve(st);
-		};
-		s.on('meeting:state', on);
-	});
-}
 
 /** A facilitator's console joined to a new, live meeting. */
 async function liveMeeting(buildingId = 1) {

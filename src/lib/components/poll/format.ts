@@ -50,7 +50,8 @@ export function thresholdWords(t: Threshold): string {
 export function rulesLines(rules: PublicRules): string[] {
 	return [
 		...(rules.preset?.article ? [m.poll_rule_preset({ article: rules.preset.article })] : []),
-		rules.votingUnit === 'household' ? m.poll_rule_unit_household() : m.poll_rule_unit_resident(),
+		...(rules.preset?.matter ? [messageFor(`poll_matter_${rules.preset.matter}`)] : []),
+		messageFor(`poll_rule_unit_${rules.votingUnit}`),
 		rules.whoMayVote === 'present' ? m.poll_rule_who_present() : m.poll_rule_who_eligible(),
 		m.poll_rule_quorum({ share: shareWords(rules.quorum) }),
 		thresholdWords(rules.threshold),
@@ -58,6 +59,23 @@ export function rulesLines(rules: PublicRules): string[] {
 		rules.liveTally ? m.poll_rule_live() : m.poll_rule_hidden(),
 		rules.allowChange ? m.poll_rule_change() : m.poll_rule_no_change()
 	];
+}
+
+/** 户 / 人 / 位代表 / 位业主 */
+export const unitWord = (rules: Pick<PublicRules, 'votingUnit'>) =>
+	messageFor(`poll_unit_${rules.votingUnit}`);
+
+/** Hundredths of a square metre as square metres, e.g. 8935 → "89.35". */
+export const areaWords = (hundredths: number) => (hundredths / 100).toFixed(2).replace(/\.?0+$/, '');
+
+/** 业主大会: 参与面积 X / 总面积 Y 平方米 · 需三分之二以上（至少 Z 平方米） */
+export function areaTurnoutLine(area: NonNullable<TallyView['byArea']>, rules: PublicRules): string {
+	return m.poll_area_turnout({
+		voted: areaWords(area.participating),
+		eligible: areaWords(area.eligible),
+		share: shareWords(rules.quorum),
+		need: areaWords(quorumNeed(area.eligible, rules.quorum))
+	});
 }
 
 /** Smallest number of units that meets the quorum share of `eligible`. */
@@ -69,7 +87,7 @@ export function quorumNeed(eligible: number, q: Share): number {
 
 /** 已投 X / 应投 Y · 需过半数（至少 Z） */
 export function turnoutLine(tally: TallyView, rules: PublicRules): string {
-	const unit = rules.votingUnit === 'household' ? m.poll_unit_household() : m.poll_unit_resident();
+	const unit = unitWord(rules);
 	return m.poll_turnout({
 		voted: tally.participating,
 		eligible: tally.eligible,

@@ -3,7 +3,7 @@
  * Parsing never touches the database; importing is all-or-nothing, so a half-imported roster never
  * has to be cleaned up by hand.
  */
-import { and, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, ne, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { parse, CsvError, type Info } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
@@ -11,6 +11,7 @@ import type { Db } from '../db';
 import { community, estate, grid, building, household, householdGroup, resident } from '../db/schema';
 import { DomainError } from './errors';
 import { authorize, communityScope, type Actor } from '../authz';
+import { parseArea } from './roster-rolls';
 
 export interface RosterRow {
 	/** Row of the file as Excel numbers it (header is 1), kept so later reports can point back. */
@@ -23,6 +24,11 @@ export interface RosterRow {
 	birthYear?: number;
 	group?: string;
 	grid?: string;
+	/** 专有部分面积 in hundredths of m² (the owners' roll). */
+	floorArea?: number;
+	ownerKey?: string;
+	householdRepresentative?: boolean;
+	villagerRepresentative?: boolean;
 }
 
 export const ROW_ERROR_CODES = [
@@ -35,6 +41,8 @@ export const ROW_ERROR_CODES = [
 	'EXTRA_COLUMNS',
 	'BAD_PHONE',
 	'BAD_BIRTH_YEAR',
+	'BAD_AREA',
+	'BAD_FLAG',
 	'DUPLICATE_ROW'
 ] as const;
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
@@ -60,7 +68,11 @@ const HEADER_ALIASES: Record<Field, string[]> = {
 	phone: ['phone', '电话', '手机', '手机号', '手机号码', '联系电话'],
 	birthYear: ['birthyear', '出生年份', '出生年'],
 	group: ['group', 'householdgroup', '联户', '联户组'],
-	grid: ['grid', '网格']
+	grid: ['grid', '网格'],
+	floorArea: ['floorarea', 'area', '面积', '专有面积', '专有部分面积', '房屋面积'],
+	ownerKey: ['owner', 'ownerkey', '业主', '业主编号', '产权人'],
+	householdRepresentative: ['householdrepresentative', '户代表'],
+	villagerRepresentative: ['villagerrepresentative', 'representative', '村民代表', '居民代表']
 };
 const REQUIRED: Field[] = ['building', 'unit', 'name'];
 const normalizeHeader = (h: string) =>
@@ -156,6 +168,13 @@ export function parseRosterCsv(text: string): { rows: RosterRow[]; errors: RowEr
 		if (phone === null) errors.push({ line, field: 'phone', code: 'BAD_PHONE' });
 		const birthYear = parseBirthYear(get('birthYear'));
 		if (birthYear === null) errors.push({ line, field: 'birthYear', code: 'BAD_BIRTH_YEAR' });
+		const floorArea = parseArea(get('floorArea'));
+		if (floorArea === null) errors.push({ line, field: 'floorArea', code: 'BAD_AREA' });
+		const flags = (['householdRepresentative', 'villagerRepresentative'] as const).map((f) => {
+			const flag = parseFlag(get(f));
+			if (flag === null) errors.push({ line, field: f, code: 'BAD_FLAG' });
+			return flag ?? undefined;
+		});
 		if (errors.length > before) continue;
 
 		const row: RosterRow = {
@@ -167,7 +186,11 @@ export function parseRosterCsv(text: string): { rows: RosterRow[]; errors: RowEr
 			phone: phone ?? undefined,
 			birthYear: birthYear ?? undefined,
 			group: get('group'),
-			grid: get('grid')
+			grid: get('grid'),
+			floorArea: floorArea ?? undefined,
+			ownerKey: get('ownerKey'),
+			householdRepresentative: flags[0],
+			villagerRepresentative: flags[1]
 		};
 		// Estate is part of the key: two estates may both have a "1栋 101" with the same name in it.
 		const key = JSON.stringify([row.estate ?? '', row.building, row.unit, row.name]);
@@ -190,6 +213,15 @@ function normalizePhone(raw: string | undefined): string | undefined | null {
 	// An 11-digit number starting with 1 is a mistyped mobile, not a landline.
 	if (/^1\d{10}$/.test(s)) return null;
 	return LANDLINE.test(s) ? s : null;
+}
+
+/** 是/否, Y/N, 1/0, √: undefined when blank, null when unreadable. */
+function parseFlag(raw: string | undefined): boolean | undefined | null {
+	if (raw === undefined) return undefined;
+	const s = raw.normalize('NFKC').trim().toLowerCase();
+	if (['是', 'y', 'yes', '1', '√', '✓', 'true'].includes(s)) return true;
+	if (['否', 'n', 'no', '0', 'false'].includes(s)) return false;
+	return null;
 }
 
 function parseBirthYear(raw: string | undefined): number | undefined | null {
@@ -265,23 +297,44 @@ export function importRoster(db: Db, communityId: number, rows: RosterRow[]): Im
 			const householdId = findOrCreate('households', `${buildingId}:${unit}`, household, householdWhere, () =>
 				tx.insert(household).values({ buildingId, unit }).returning({ id: household.id }).get()
 			);
-			// The file is the office's current 联户 assignment, so it wins over what is stored.
-			if (groupId !== null) {
-				tx.update(household).set({ householdGroupId: groupId }).where(eq(household.id, householdId)).run();
-			}
+			// The file is the office's current 联户 assignment and register, so it wins over what is stored.
+			const unitChanges = {
+				...(groupId !== null && { householdGroupId: groupId }),
+				...(row.floorArea && { floorArea: row.floorArea }),
+				...(row.ownerKey && { ownerKey: row.ownerKey })
+			};
+			if (Object.keys(unitChanges).length)
+				tx.update(household).set(unitChanges).where(eq(household.id, householdId)).run();
 
 			const sameName = and(eq(resident.householdId, householdId), eq(resident.name, row.name));
 			const existing = tx.select({ id: resident.id }).from(resident).where(sameName).get();
-			const { phone, birthYear } = row;
+			const { phone, birthYear, householdRepresentative, villagerRepresentative } = row;
+			// Blank cells mean "not known here", not "erase what we have".
+			const changes = {
+				...(phone && { phone }),
+				...(birthYear && { birthYear }),
+				...(householdRepresentative !== undefined && { householdRepresentative }),
+				...(villagerRepresentative !== undefined && { villagerRepresentative })
+			};
+			let residentId = existing?.id;
 			if (existing) {
-				// Blank cells mean "not known here", not "erase what we have".
-				const changes = { ...(phone && { phone }), ...(birthYear && { birthYear }) };
-				if (phone || birthYear) tx.update(resident).set(changes).where(eq(resident.id, existing.id)).run();
+				if (Object.keys(changes).length)
+					tx.update(resident).set(changes).where(eq(resident.id, existing.id)).run();
 				summary.updated++;
 			} else {
-				tx.insert(resident).values({ householdId, name: row.name, phone, birthYear }).run();
+				residentId = tx
+					.insert(resident)
+					.values({ householdId, name: row.name, ...changes })
+					.returning({ id: resident.id })
+					.get().id;
 				summary.residents++;
 			}
+			// One 户代表 per household: the last row naming one wins.
+			if (householdRepresentative)
+				tx.update(resident)
+					.set({ householdRepresentative: false })
+					.where(and(eq(resident.householdId, householdId), ne(resident.id, residentId!)))
+					.run();
 		}
 		return summary;
 	});

@@ -88,7 +88,14 @@ export function listHouseholds(db: Db, actor: Actor | null, input: { buildingId:
 	const c = rosterViewer(actor).communityId;
 	requireInCommunity(db, 'building', input.buildingId, c);
 	const households = db
-		.select({ id: household.id, unit: household.unit, householdGroupId: household.householdGroupId })
+		.select({
+			id: household.id,
+			unit: household.unit,
+			householdGroupId: household.householdGroupId,
+			floorArea: household.floorArea,
+			ownerKey: household.ownerKey,
+			unsold: household.unsold
+		})
 		.from(household)
 		.where(eq(household.buildingId, input.buildingId))
 		.all()
@@ -101,7 +108,10 @@ export function listHouseholds(db: Db, actor: Actor | null, input: { buildingId:
 					householdId: resident.householdId,
 					name: resident.name,
 					phone: resident.phone,
-					birthYear: resident.birthYear
+					birthYear: resident.birthYear,
+					adult: resident.adult,
+					householdRepresentative: resident.householdRepresentative,
+					villagerRepresentative: resident.villagerRepresentative
 				})
 				.from(resident)
 				.where(inArray(resident.householdId, ids))

@@ -209,7 +209,7 @@ export const deleteBuilding = (db: Db, actor: Actor | null, input: { buildingId:
 
 // ── households and residents ────────────────────────────────────────────────────────────────
 
-function requireHousehold(db: Db, householdId: number, communityId: number) {
+export function requireHousehold(db: Db, householdId: number, communityId: number) {
 	const h = db
 		.select({ id: household.id, buildingId: household.buildingId })
 		.from(household)
@@ -220,7 +220,7 @@ function requireHousehold(db: Db, householdId: number, communityId: number) {
 	return h;
 }
 
-function requireResident(db: Db, residentId: number, communityId: number) {
+export function requireResident(db: Db, residentId: number, communityId: number) {
 	const r = db
 		.select({ id: resident.id, householdId: resident.householdId })
 		.from(resident)

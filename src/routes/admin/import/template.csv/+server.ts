@@ -7,16 +7,16 @@ import type { RequestHandler } from './$types';
 // Both header spellings are accepted by the import; the template speaks the user's language.
 const TEMPLATES = {
 	zh: [
-		'小区,楼栋,门牌,姓名,电话,出生年份,联户,网格',
-		'富春小区,1栋,1单元101,王秀英,13908701000,1952,第1联户,第一网格',
-		'富春小区,1栋,1单元101,李建国,,1950,第1联户,第一网格',
-		',3组,12号,张桂兰,0870-2123456,,,'
+		'小区,楼栋,门牌,姓名,电话,出生年份,联户,网格,专有部分面积,业主编号,户代表,村民代表',
+		'富春小区,1栋,1单元101,王秀英,13908701000,1952,第1联户,第一网格,89.35,F-0101,是,否',
+		'富春小区,1栋,1单元101,李建国,,1950,第1联户,第一网格,89.35,F-0101,否,否',
+		',3组,12号,张桂兰,0870-2123456,,,,,,是,是'
 	],
 	en: [
-		'estate,building,unit,name,phone,birthYear,group,grid',
-		'Fuchun,Building 1,1-101,Wang Xiuying,13908701000,1952,Group 1,Grid 1',
-		'Fuchun,Building 1,1-101,Li Jianguo,,1950,Group 1,Grid 1',
-		',Cluster 3,No. 12,Zhang Guilan,0870-2123456,,,'
+		'estate,building,unit,name,phone,birthYear,group,grid,floorArea,owner,householdRepresentative,villagerRepresentative',
+		'Fuchun,Building 1,1-101,Wang Xiuying,13908701000,1952,Group 1,Grid 1,89.35,F-0101,yes,no',
+		'Fuchun,Building 1,1-101,Li Jianguo,,1950,Group 1,Grid 1,89.35,F-0101,no,no',
+		',Cluster 3,No. 12,Zhang Guilan,0870-2123456,,,,,,yes,yes'
 	]
 };
 
