@@ -566,3 +566,5 @@ export const pollBallotAlias = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.pollId, t.ballotId] })]
 );
+
+export * from './schema-rules';

@@ -33,7 +33,10 @@ export const ERROR_CODES = [
 	'ROLL_MISSING',
 	'PROXY_NOT_ALLOWED',
 	'PRESET_MATTER',
-	'HAND_COUNT_NAMED'
+	'HAND_COUNT_NAMED',
+	'CLAUSE_GONE',
+	'SUGGESTION_DECIDED',
+	'ADOPTION_FAILED'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -10,6 +10,7 @@ import { DomainError } from './errors';
 import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
 import { getMeeting, meetingFor } from './meetings';
 import { moveProposal } from './proposals';
+import { adoptOnResolution } from './rules-adoption';
 import { countPoll, getPoll, rulesOf, type Poll } from './polls';
 import { tallyView, type Outcome } from './tally';
 
@@ -91,6 +92,7 @@ function writeResolution(db: Db, p: Poll, now: number): number {
 			})
 			.returning({ id: resolution.id })
 			.get().id;
+		adoptOnResolution(tx, p.id, id, t.outcome === 'passed', now);
 		if (p.proposalId && t.outcome !== 'noQuorum') {
 			const prop = tx
 				.select({ status: proposal.status })

@@ -12,6 +12,7 @@ import type { Db } from '../db';
 import { documentAccess } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
 import { createYjsServer, type DocumentStore, type YjsServer } from '../yjs';
+import { rulesEditListener } from '../domain/rules-versions';
 import { authenticateRequest, originAllowed, type Authenticated } from './handshake';
 import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } from './meeting';
 import { registerPollHandlers, startPollScheduler } from './poll';
@@ -66,7 +67,7 @@ export function attachRealtime(
 		socket.data = { actor: null, sessionId: null, projectorMeetingId };
 		next();
 	});
-	const yjs = createYjsServer({ db });
+	const yjs = createYjsServer({ db, onEdit: rulesEditListener(db) });
 	const broadcasts = startMeetingBroadcasts(server, db);
 	const polls = startPollScheduler(db);
 	const commit = createGroupCommit(db);

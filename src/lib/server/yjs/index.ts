@@ -12,6 +12,8 @@ import { startYjsServer } from './server';
  */
 export type { YjsConnectionContext } from './connection';
 export { YjsCloseCode } from './close-codes';
+export type { EditListener } from './shared-doc';
+import type { EditListener } from './shared-doc';
 
 export type YjsServer = {
 	/** Call from an http 'upgrade' listener after authenticating; completes the websocket handshake and serves the doc. */
@@ -43,7 +45,9 @@ export function createYjsServer(opts: {
 	maxMessageBytes?: number;
 	/** Fold a document's update log into its snapshot once it holds more rows than this. Default 500. */
 	compactAfterUpdates?: number;
+	/** Called after each stored change a client made, with its author. */
+	onEdit?: EditListener;
 }): YjsServer {
-	const { db, maxMessageBytes, compactAfterUpdates } = opts;
-	return startYjsServer({ db, maxMessageBytes, compactAfterUpdates });
+	const { db, maxMessageBytes, compactAfterUpdates, onEdit } = opts;
+	return startYjsServer({ db, maxMessageBytes, compactAfterUpdates, onEdit });
 }

@@ -5,7 +5,7 @@ import type { Db } from '../db/index';
 import { YjsCloseCode } from './close-codes';
 import { Connection, type YjsConnectionContext } from './connection';
 import { handleMessage, YjsProtocolError } from './protocol';
-import { SharedDoc } from './shared-doc';
+import { SharedDoc, type EditListener } from './shared-doc';
 import { loadDocState } from './store';
 import * as Y from 'yjs';
 
@@ -18,6 +18,8 @@ export type YjsServerOptions = {
 	maxMessageBytes?: number;
 	/** Fold a document's update log into its snapshot once it holds more rows than this. Default 500. */
 	compactAfterUpdates?: number;
+	/** Called after each stored change a client made. */
+	onEdit?: EditListener;
 	/** Keep-alive period; a connection that misses one pong is terminated at the next. Default 30 s. */
 	pingIntervalMs?: number;
 };
@@ -50,7 +52,7 @@ export function startYjsServer(opts: YjsServerOptions) {
 		let shared = docs.get(ctx.docName);
 		if (!shared) {
 			try {
-				shared = new SharedDoc(ctx.docName, db, compactAfterUpdates, forgetDoc);
+				shared = new SharedDoc(ctx.docName, db, compactAfterUpdates, forgetDoc, opts.onEdit);
 			} catch (err) {
 				conn.log('could not load document', err);
 				return conn.close(YjsCloseCode.internalError, 'document unavailable');
@@ -141,7 +143,7 @@ export function startYjsServer(opts: YjsServerOptions) {
 		change(docName: string, fn: (doc: Y.Doc) => void): void {
 			if (closing) throw new Error('yjs server is closing');
 			const loaded = docs.get(docName);
-			const shared = loaded ?? new SharedDoc(docName, db, compactAfterUpdates, forgetDoc);
+			const shared = loaded ?? new SharedDoc(docName, db, compactAfterUpdates, forgetDoc, opts.onEdit);
 			try {
 				shared.doc.transact(() => fn(shared.doc), SERVER_ORIGIN);
 				if (shared.broken) throw new Error(`storing a change to ${docName} failed`);

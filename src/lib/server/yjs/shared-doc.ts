@@ -6,6 +6,9 @@ import type { Connection } from './connection';
 import { encodeAwarenessMessage, encodeSyncStep1Message, encodeUpdateMessage } from './protocol';
 import { appendUpdate, compactDoc, loadDocState } from './store';
 
+/** Called after a client's stored change (e.g. to record who edited which clause). */
+export type EditListener = (docName: string, userId: number, tr: Y.Transaction) => void;
+
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
 
 /**
@@ -36,7 +39,8 @@ export class SharedDoc {
 		readonly name: string,
 		private readonly db: Db,
 		private readonly compactAfterUpdates: number,
-		private readonly onUnload: (doc: SharedDoc) => void
+		private readonly onUnload: (doc: SharedDoc) => void,
+		private readonly onEdit?: EditListener
 	) {
 		this.awareness.setLocalState(null); // the server itself is not a participant
 		try {
@@ -46,6 +50,7 @@ export class SharedDoc {
 			throw err;
 		}
 		this.doc.on('update', this.onUpdate);
+		this.doc.on('afterTransaction', this.onTransaction);
 		this.awareness.on('update', this.onAwarenessUpdate);
 		if (this.logRows > compactAfterUpdates) this.compact();
 	}
@@ -129,6 +134,17 @@ export class SharedDoc {
 		const message = encodeUpdateMessage(update);
 		for (const conn of this.conns.keys()) if (conn !== origin) conn.send(message);
 		if (this.logRows > this.compactAfterUpdates) this.compact();
+	};
+
+	/** Tells the listener who changed what, for a client's change that was stored. */
+	private onTransaction = (tr: Y.Transaction): void => {
+		const conn = tr.origin as Connection;
+		if (!this.onEdit || this.broken || !this.conns.has(conn) || tr.changed.size === 0) return;
+		try {
+			this.onEdit(this.name, conn.ctx.user.id, tr);
+		} catch (err) {
+			console.error(`[yjs] doc=${this.name}: edit listener failed: ${(err as Error).message}`);
+		}
 	};
 
 	private breakDoc(err: unknown): void {
