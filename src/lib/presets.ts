@@ -12,7 +12,8 @@ export type PresetId =
 	| 'residentAssembly'
 	| 'villagerRepresentatives'
 	| 'ownersOrdinary'
-	| 'ownersSpecial';
+	| 'ownersSpecial'
+	| 'villageElection';
 
 /**
  * Which roll counts as the base: adults (one per resident), households' representatives (one per
@@ -85,6 +86,15 @@ export const PRESETS: Record<PresetId, Preset> = {
 		bases: ['owners'],
 		threshold: 'threeQuartersPresent',
 		article: '民法典 第二百七十八条（第六至八项）'
+	},
+	// 选举村民委员会: valid when more than half of the registered voters vote; a candidate needs more
+	// than half of the votes of those who voted. The roll is the adults of the village.
+	villageElection: {
+		id: 'villageElection',
+		quorum: MORE_THAN_HALF,
+		bases: ['adults'],
+		threshold: 'presentMajority',
+		article: '村民委员会组织法 第十五条'
 	}
 };
 
@@ -106,5 +116,6 @@ export const PRESETS_FOR_BODY: Record<string, PresetId[]> = {
 	villagerRepresentatives: ['villagerRepresentatives'],
 	villagerGroup: ['villagerGroup'],
 	residentAssembly: ['residentAssembly'],
-	ownersAssembly: ['ownersOrdinary', 'ownersSpecial']
+	ownersAssembly: ['ownersOrdinary', 'ownersSpecial'],
+	villageElection: ['villageElection']
 };

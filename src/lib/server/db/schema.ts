@@ -320,7 +320,8 @@ export const BODIES = [
 	'villagerRepresentatives',
 	'villagerGroup',
 	'residentAssembly',
-	'ownersAssembly'
+	'ownersAssembly',
+	'villageElection'
 ] as const;
 export type Body = (typeof BODIES)[number];
 export const VOTING_UNITS = ['household', 'resident'] as const;
@@ -520,6 +521,9 @@ export const proxy = sqliteTable(
 		proxyResidentId: integer('proxy_resident_id')
 			.notNull()
 			.references(() => resident.id),
+		/** 村民委员会选举: the close relative (近亲属) the written proxy names, as the staff who received it recorded. */
+		relation: text('relation'),
+		recordedByUserId: integer('recorded_by_user_id').references(() => user.id),
 		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 		revokedAt: integer('revoked_at', { mode: 'timestamp_ms' })
 	},

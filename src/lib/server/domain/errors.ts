@@ -36,7 +36,8 @@ export const ERROR_CODES = [
 	'HAND_COUNT_NAMED',
 	'CLAUSE_GONE',
 	'SUGGESTION_DECIDED',
-	'ADOPTION_FAILED'
+	'ADOPTION_FAILED',
+	'PROXY_LIMIT'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -7,7 +7,7 @@ import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
 import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
 import { DomainError } from './errors';
-import { proxiesAllowed } from './bodies';
+import { proxyPolicy } from './bodies';
 import { eligibleParticipants } from './eligibility';
 import { getMeeting, meetingFor } from './meetings';
 import { getPoll, rollOf, rulesOf, type Poll } from './polls';
@@ -90,7 +90,7 @@ export function requireProxy(db: Db, meetingId: number, proxyResidentId: number,
 }
 
 /** Designations are made and changed beforehand: never while a poll of the meeting is open. */
-function requireNoOpenPoll(tx: Db | Tx, meetingId: number) {
+export function requireNoOpenPoll(tx: Db | Tx, meetingId: number) {
 	const open = tx
 		.select({ id: poll.id })
 		.from(poll)
@@ -99,7 +99,7 @@ function requireNoOpenPoll(tx: Db | Tx, meetingId: number) {
 	if (open) throw new DomainError('POLL_STATE', { openPollId: open.id });
 }
 
-function revokeActive(tx: Db | Tx, meetingId: number, grantor: number, now: number) {
+export function revokeActive(tx: Db | Tx, meetingId: number, grantor: number, now: number) {
 	tx.update(proxy)
 		.set({ revokedAt: new Date(now) })
 		.where(and(eq(proxy.meetingId, meetingId), eq(proxy.grantorResidentId, grantor), isNull(proxy.revokedAt)))
@@ -116,7 +116,8 @@ export function designateProxy(
 ) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
 	if (m.status === 'closed') throw new DomainError('MEETING_STATE', { status: m.status });
-	if (!proxiesAllowed(m.body)) throw new DomainError('PROXY_NOT_ALLOWED', { body: m.body });
+	// Where proxies must be written (village elections), the staff who receive the letter record them.
+	if (proxyPolicy(m.body) !== 'self') throw new DomainError('PROXY_NOT_ALLOWED', { body: m.body });
 	const grantor = actor!.residentId;
 	if (!grantor || grantor === proxyResidentId)
 		throw new DomainError('INVALID_INPUT', { field: 'proxyResidentId' });

@@ -1,10 +1,11 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { useDb, type Db } from '$lib/server/db';
 import { proxy, resident } from '$lib/server/db/schema';
-import { proxiesAllowed } from '$lib/server/domain/bodies';
+import { proxyPolicy } from '$lib/server/domain/bodies';
 import { voterStatus } from '$lib/server/domain/ballots';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
 import { getMeeting } from '$lib/server/domain/meetings';
+import { publishedProxies } from '$lib/server/domain/proxies';
 import { meetingForScreen, storedAgenda } from './access.server';
 import type { PageServerLoad } from './$types';
 
@@ -21,8 +22,13 @@ export const load: PageServerLoad = ({ locals, params }) => {
 		// back to the meeting sees "您户已投票" instead of the form.
 		votedPolls: residentId != null ? voterStatus(db, base.meeting.id, residentId).votedPolls : [],
 		proxy:
-			residentId != null && proxiesAllowed(base.meeting.body)
+			residentId != null && proxyPolicy(base.meeting.body) === 'self'
 				? proxyChoices(db, base.meeting.id, residentId)
+				: null,
+		// 村民委员会选举: the list of written proxies is published to everyone at the meeting.
+		writtenProxies:
+			proxyPolicy(base.meeting.body) === 'written' && locals.actor
+				? publishedProxies(db, locals.actor, base.meeting.id)
 				: null
 	};
 };

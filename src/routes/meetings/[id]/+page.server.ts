@@ -3,7 +3,10 @@ import QRCode from 'qrcode';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import { meetingFor, meetingState, openMeeting } from '$lib/server/domain/meetings';
-import { noticeShortfall } from '$lib/server/domain/bodies';
+import { CLOSE_RELATIVES, noticeShortfall, proxyPolicy } from '$lib/server/domain/bodies';
+import { eligibleParticipants } from '$lib/server/domain/eligibility';
+import { publishedProxies, recordWrittenProxy, withdrawWrittenProxy } from '$lib/server/domain/proxies';
+import { formValues, parseForm } from '$lib/server/forms';
 import { broadcastMeetingState } from '$lib/server/realtime';
 import { runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
@@ -42,9 +45,26 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		attendance: state.attendance,
 		joinUrl,
 		screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,
-		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+		writtenProxies:
+			proxyPolicy(m.body) === 'written'
+				? {
+						list: publishedProxies(db, locals.actor, m.id),
+						voters: eligibleParticipants(db, m, m.startsAt).map((e) => ({
+							residentId: e.residentId,
+							label: `${e.name}（${e.buildingName}${e.unit}）`
+						})),
+						relations: CLOSE_RELATIVES
+					}
+				: null
 	};
 };
+
+const WrittenProxy = v.object({
+	grantorResidentId: Id,
+	proxyResidentId: Id,
+	relation: v.pipe(v.string(), v.maxLength(20))
+});
 
 export const actions: Actions = {
 	open: async ({ locals, params }) => {
@@ -53,5 +73,29 @@ export const actions: Actions = {
 		if (failed(result)) return result;
 		broadcastMeetingState(id);
 		return { done: 'opened' };
+	},
+	/** 书面委托: the election staff record a written proxy they received. */
+	recordProxy: async ({ locals, params, request }) => {
+		const meetingId_ = meetingId(params);
+		const data = await request.formData();
+		const parsed = parseForm(WrittenProxy, data);
+		if (!parsed.ok) return parsed.failure;
+		const result = await runAction(
+			() => recordWrittenProxy(useDb(), locals.actor, { meetingId: meetingId_, ...parsed.output }),
+			formValues(data)
+		);
+		if (failed(result)) return result;
+		return { done: 'proxyRecorded' };
+	},
+	withdrawProxy: async ({ locals, params, request }) => {
+		const meetingId_ = meetingId(params);
+		const data = await request.formData();
+		const parsed = parseForm(v.object({ grantorResidentId: Id }), data);
+		if (!parsed.ok) return parsed.failure;
+		const result = await runAction(() =>
+			withdrawWrittenProxy(useDb(), locals.actor, { meetingId: meetingId_, ...parsed.output })
+		);
+		if (failed(result)) return result;
+		return { done: 'proxyWithdrawn' };
 	}
 };
