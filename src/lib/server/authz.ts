@@ -85,6 +85,15 @@ const PERMISSIONS = {
 	'meeting.manage': ['admin', 'facilitator', 'buildingHead'],
 	'agenda.edit': ['admin', 'facilitator', 'committee', 'buildingHead'],
 	'ballot.assist': ['admin', 'facilitator', 'buildingHead', 'infoOfficer', 'groupHead'],
+	/** 跟踪: who assigns a resolution's follow-up (owner, due date); the owner reports progress. */
+	'followUp.manage': ['admin', 'facilitator'],
+	/** 吹哨派单: who escalates to a department; the department's liaison handles it. */
+	'dispatch.send': ['admin', 'facilitator'],
+	'dispatch.handle': ['departmentLiaison'],
+	/** 会议纪要: who writes the summary and signs for the chair. */
+	'minutes.edit': ['admin', 'facilitator', 'buildingHead'],
+	/** The dashboard of proposals, resolutions, ratings and participation. */
+	'dashboard.view': ['admin', 'facilitator', 'committee', 'buildingHead'],
 	/** 村规民约: the drafting committee writes; everyone in the community reads and comments. */
 	'rules.edit': ['admin', 'committee'],
 	'rules.comment': [
@@ -157,6 +166,11 @@ function gridChain(db: Db, gridId: number | null): number[] {
 		id = db.select({ parent: grid.parentGridId }).from(grid).where(eq(grid.id, id)).get()?.parent ?? null;
 	}
 	return ids;
+}
+
+/** A department's own scope: what its liaison may see and handle. */
+export function departmentScope(communityId: number, departmentId: number): Scope {
+	return { level: 'department', communityId, departmentId };
 }
 
 export function buildingScope(db: Db, buildingId: number): Scope {

@@ -572,3 +572,4 @@ export const pollBallotAlias = sqliteTable(
 );
 
 export * from './schema-rules';
+export * from './schema-followup';
