@@ -112,4 +112,6 @@ CREATE TABLE `rating` (
 	FOREIGN KEY (`resident_id`) REFERENCES `resident`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `rating_once_uq` ON `rating` (`follow_up_id`,`round`,`resident_id`);
+CREATE UNIQUE INDEX `rating_once_uq` ON `rating` (`follow_up_id`,`round`,`resident_id`);--> statement-breakpoint
+-- Resolutions passed before follow-ups existed get theirs now.
+INSERT INTO `follow_up` (`community_id`, `resolution_id`) SELECT `community_id`, `id` FROM `resolution` WHERE `outcome` = 'passed';

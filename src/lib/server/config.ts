@@ -1,9 +1,13 @@
+import { dirname, join } from 'node:path';
 import { env } from '$env/dynamic/private';
 
 /** Configuration read from the environment; see the README's table. */
 export function readConfig() {
+	const databasePath = env.DATABASE_PATH || './data/yizhan.db';
 	return {
-		databasePath: env.DATABASE_PATH || './data/yizhan.db',
+		databasePath,
+		/** Photos of follow-up reports: beside the database unless set. */
+		uploadsDir: env.UPLOADS_DIR || join(dirname(databasePath), 'uploads'),
 		demoSeed: env.DEMO_SEED !== '0',
 		/** Cookies get `Secure` when the public origin is HTTPS. */
 		secureCookies: (env.ORIGIN ?? '').startsWith('https://'),

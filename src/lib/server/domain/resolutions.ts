@@ -11,6 +11,7 @@ import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
 import { getMeeting, meetingFor } from './meetings';
 import { moveProposal } from './proposals';
 import { adoptOnResolution } from './rules-adoption';
+import { openFollowUp } from './follow-ups';
 import { countPoll, getPoll, rulesOf, type Poll } from './polls';
 import { tallyView, type Outcome } from './tally';
 
@@ -93,6 +94,7 @@ function writeResolution(db: Db, p: Poll, now: number): number {
 			.returning({ id: resolution.id })
 			.get().id;
 		adoptOnResolution(tx, p.id, id, t.outcome === 'passed', now);
+		if (t.outcome === 'passed') openFollowUp(tx, m.communityId, id);
 		if (p.proposalId && t.outcome !== 'noQuorum') {
 			const prop = tx
 				.select({ status: proposal.status })
