@@ -13,6 +13,7 @@ import { documentAccess } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
 import { createYjsServer, type DocumentStore, type YjsServer } from '../yjs';
 import { rulesEditListener } from '../domain/rules-versions';
+import { startSweeps } from '../sweeps';
 import { authenticateRequest, originAllowed, type Authenticated } from './handshake';
 import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } from './meeting';
 import { registerPollHandlers, startPollScheduler } from './poll';
@@ -70,6 +71,7 @@ export function attachRealtime(
 	const yjs = createYjsServer({ db, onEdit: rulesEditListener(db) });
 	const broadcasts = startMeetingBroadcasts(server, db);
 	const polls = startPollScheduler(db);
+	const sweeps = startSweeps(db);
 	const commit = createGroupCommit(db);
 	server.on('connection', (socket) => {
 		socket.use(guardPackets(socket, db));
@@ -126,6 +128,7 @@ export function attachRealtime(
 		yjs,
 		async close() {
 			polls.close();
+			sweeps.close();
 			broadcasts.close();
 			await yjs.close();
 			server.disconnectSockets(true);

@@ -8,6 +8,7 @@ import { errorMessage } from '$lib/i18n';
 import { useDb } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
 import { getResolutionView } from '$lib/server/domain/resolutions';
+import { followUpOf } from '$lib/server/domain/follow-ups';
 import type { PollType, PublicRules, TallyView } from '$lib/realtime/poll';
 import type { PageServerLoad } from './$types';
 
@@ -33,7 +34,8 @@ export const load: PageServerLoad = ({ params }) => {
 	if (!id.success) return notFound();
 	try {
 		const r = getResolutionView(useDb(), id.output);
-		return { resolution: { ...r, content: r.content as unknown as ResolutionContent } };
+		const followUpId = followUpOf(useDb(), r.id)?.id ?? null;
+		return { resolution: { ...r, content: r.content as unknown as ResolutionContent }, followUpId };
 	} catch (e) {
 		if (isDomainError(e) && e.code === 'NOT_FOUND') notFound();
 		throw e;

@@ -1,0 +1,17 @@
+import { useDb } from '$lib/server/db';
+import { listDispatches } from '$lib/server/domain/dispatches';
+import { orError } from '../admin/forms.server';
+import type { PageServerLoad } from './$types';
+
+/** A department liaison's inbox, or every dispatch of the community for its staff. */
+export const load: PageServerLoad = ({ locals }) =>
+	orError(() => ({
+		dispatches: listDispatches(useDb(), locals.actor).map((d) => ({
+			id: d.id,
+			departmentName: d.departmentName,
+			message: d.message,
+			status: d.status,
+			overdue: d.overdue,
+			deadline: d.deadline.getTime()
+		}))
+	}));

@@ -1,0 +1,19 @@
+import { shownStatus } from '$lib/followup';
+import { useDb } from '$lib/server/db';
+import { listFollowUps } from '$lib/server/domain/follow-ups';
+import { orError } from '../admin/forms.server';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) =>
+	orError(() => {
+		const now = Date.now();
+		return {
+			followUps: listFollowUps(useDb(), locals.actor).map((f) => ({
+				id: f.id,
+				question: f.question,
+				status: shownStatus(f, now),
+				percent: f.percent,
+				dueOn: f.dueOn
+			}))
+		};
+	});
