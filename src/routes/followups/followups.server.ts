@@ -15,7 +15,7 @@ import {
 	meetingOfResolution,
 	type FollowUp
 } from '$lib/server/domain/follow-ups';
-import { hasRated, ratingComments, ratingCounts } from '$lib/server/domain/ratings';
+import { closeDueRatings, hasRated, ratingComments, ratingCounts } from '$lib/server/domain/ratings';
 
 function ownerLabel(db: Db, f: FollowUp): string | null {
 	if (f.ownerUserId !== null)
@@ -45,6 +45,8 @@ function staffUsers(db: Db, communityId: number) {
 
 export function followUpPage(db: Db, actor: Actor | null, id: number, now = Date.now()) {
 	if (!actor) throw new DomainError('UNAUTHENTICATED');
+	// A round whose time is up ends on first sight, not only at the next sweep.
+	closeDueRatings(db, now);
 	const f = getFollowUp(db, id);
 	const scope = followUpScope(db, f);
 	const owner = isOwner(actor, f);
