@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { connected, residentPhone, staffPage, startBuildingMeeting } from './helpers';
+import { residentPhone, staffPage, startBuildingMeeting } from './helpers';
 import { demoInvitationPaths } from '../helpers/server';
 
 /**

@@ -100,8 +100,12 @@ export function readRules(doc: Y.Doc): Rules {
 /** Only the clauses (what adoption polls and comments refer to). */
 export const clausesOf = (rules: Rules) => rules.items.filter((i) => i.kind === NODE.clause);
 
-/** True when the document has nothing in it yet (no title text, no chapter, no clause). */
+/**
+ * True when the document has nothing in it yet (no title text, no chapter, no clause). Cheap enough to
+ * run on every keystroke: it looks no further than the title.
+ */
 export function isEmptyRules(doc: Y.Doc): boolean {
-	const { title, items } = readRules(doc);
-	return title === '' && items.length === 0;
+	return rulesFragment(doc)
+		.toArray()
+		.every((n) => n instanceof Y.XmlElement && n.nodeName === NODE.title && inlineText(n) === '');
 }

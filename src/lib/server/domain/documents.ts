@@ -6,7 +6,7 @@
  *                          read, and anyone with the join code may read a public meeting's agenda (the
  *                          projector needs no login)
  *   rules:<communityId>    the community's village rules draft (村规民约): the drafting committee writes,
- *                          everyone in the community reads it live
+ *                          every account of the community reads it live
  */
 import type { Db } from '../db';
 import { buildingScope, can, communityScope, type Actor } from '../authz';
@@ -45,10 +45,9 @@ const RULES: Rule[] = [
 	},
 	{
 		re: /^rules:(\d{1,9})$/,
-		access: (_db, actor, id) => {
-			const scope = communityScope(id);
-			return can(actor, 'rules.edit', scope) ? 'write' : can(actor, 'document.read', scope) ? 'read' : 'none';
-		}
+		// Village rules bind everyone in the community, so every account of it may read them.
+		access: (_db, actor, id) =>
+			can(actor, 'rules.edit', communityScope(id)) ? 'write' : actor?.communityId === id ? 'read' : 'none'
 	}
 ];
 

@@ -11,7 +11,7 @@ import type { Actor } from '../authz';
 import { rulesComment, user } from '../db/schema';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
-import { recordEdits, rulesEditor, rulesReader } from './rules-versions';
+import { recordEdits, rulesCommenter, rulesEditor, rulesReader } from './rules-versions';
 
 export type NewComment = {
 	clauseId: string;
@@ -46,10 +46,10 @@ export function addComment(
 	c: NewComment,
 	now = Date.now()
 ) {
-	const a = rulesReader(actor);
+	const a = rulesCommenter(actor);
 	const body = checkText(c.body, 'body', 1000);
 	const suggestion = c.kind === 'suggestion' ? checkText(c.suggestion ?? '', 'suggestion', 2000) : null;
-	const quote = (c.quote ?? '').trim().slice(0, 200);
+	const quote = (c.quote ?? '').trim().slice(0, 500);
 	const anchors = [c.anchorStart ?? null, c.anchorEnd ?? null];
 	if (anchors.some((x) => x !== null && !ANCHOR.test(x)) || (anchors[0] === null) !== (anchors[1] === null))
 		throw new DomainError('INVALID_INPUT', { field: 'anchor' });

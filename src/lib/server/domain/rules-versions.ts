@@ -17,8 +17,13 @@ import { DomainError } from './errors';
 export const currentRules = (docs: DocumentStore, communityId: number): Rules =>
 	docs.read(rulesDocName(communityId), readRules);
 
-/** A reader of the community's rules (anyone in it), or FORBIDDEN. */
-export const rulesReader = (actor: Actor | null) =>
+/** A reader of the community's rules: any account of the community (the rules bind everyone in it). */
+export const rulesReader = (actor: Actor | null) => {
+	if (!actor) throw new DomainError('UNAUTHENTICATED');
+	return actor;
+};
+/** Who may comment and suggest: residents and the community's staff. */
+export const rulesCommenter = (actor: Actor | null) =>
 	authorize(actor, 'rules.comment', communityScope(actor?.communityId ?? 0));
 /** A member of the drafting committee, or FORBIDDEN. */
 export const rulesEditor = (actor: Actor | null) =>

@@ -46,7 +46,7 @@ const Add = v.object({
 	kind: v.picklist(['comment', 'suggestion']),
 	body: text(1000),
 	suggestion: optional(2000),
-	quote: v.optional(v.pipe(v.string(), v.maxLength(400)), ''),
+	quote: v.optional(v.pipe(v.string(), v.maxLength(500)), ''),
 	anchorStart: optional(400),
 	anchorEnd: optional(400)
 });
