@@ -143,7 +143,7 @@ export function signaturesOf(db: Db, minutesId: number | undefined): MinutesSign
 		.from(minutesSignature)
 		.innerJoin(user, eq(minutesSignature.userId, user.id))
 		.where(eq(minutesSignature.minutesId, minutesId))
-		.orderBy(asc(minutesSignature.signedAt), asc(minutesSignature.role))
+		.orderBy(asc(minutesSignature.signedAt), asc(minutesSignature.role), asc(minutesSignature.userId))
 		.all()
 		.map((s) => ({ ...s, signedAt: s.signedAt.getTime() }));
 }
