@@ -7,6 +7,8 @@ import { staffPage, startBuildingMeeting } from './helpers';
  * chain is intact, with and without JavaScript. Then the dashboard draws its charts for staff.
  */
 test.use({ locale: 'zh-CN' });
+// The dashboard test reads the meeting the first test holds.
+test.describe.configure({ mode: 'serial' });
 
 test('an anonymous visitor verifies the resolution chain on the public board', async ({ browser }) => {
 	test.setTimeout(90_000);
@@ -81,6 +83,7 @@ test('the dashboard draws its charts with a table for each, and a building head 
 		.filter({ has: page.getByRole('heading', { name: '每次议事会的参与率' }) });
 	await expect(participation.getByRole('row').filter({ hasText: '1栋公示测试会' })).toBeVisible();
 	await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
+	await proposals.screenshot({ path: 'test-results/dashboard-proposals.png' });
 	await ctx.close();
 
 	const head = await staffPage(browser, 'building1', { width: 360, height: 740 });
