@@ -2,12 +2,13 @@ import { eq } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
 import { building, community, household, resident } from '$lib/server/db/schema';
 import { listMeetingsFor } from '$lib/server/domain/meetings';
+import { canSomewhere } from '$lib/server/authz';
 import type { PageServerLoad } from './$types';
 
 /** The home page routes each role to its work; a resident sees where they belong. */
 export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
-	if (!actor) return { home: null, communityName: null, live: [] };
+	if (!actor) return { home: null, communityName: null, live: [], links: null };
 	const db = useDb();
 	const communityName =
 		db.select({ name: community.name }).from(community).where(eq(community.id, actor.communityId)).get()
@@ -28,5 +29,7 @@ export const load: PageServerLoad = ({ locals }) => {
 		title: m.title,
 		place: m.place
 	}));
-	return { home, communityName, live };
+	// The public notice board is every member's; the dashboard only for roles that may view it.
+	const links = { communityId: actor.communityId, dashboard: canSomewhere(actor, 'dashboard.view') };
+	return { home, communityName, live, links };
 };
