@@ -157,6 +157,28 @@ describe('adopting and publishing', () => {
 		await docs.close();
 	});
 
+	it('takes a 30-clause covenant from draft to a published text, numbered 第一条 to 第三十条', async () => {
+		const { db, docs, committee } = await draft();
+		const clauses = Array.from({ length: 30 }, (_, i) => `第${i + 1}项约定：邻里互助，文明相处。`);
+		docs.change(rulesDocName(1), (doc) => writeDraft(doc, '富春村村规民约', clauses));
+		const { f, meetingId, voters } = await villageMeeting(db);
+		const whole = putRulesToVote(db, docs, f, { meetingId, clauseIds: null }, T0);
+		for (const v of voters) castBallot(db, v, { pollId: whole.pollId, ...ids(), choices: ['yes'] }, T0 + 1);
+		const r = closePoll(db, f, whole.pollId, T0 + 2);
+		expect(adoptedClauses(db, 1).size).toBe(30);
+		const id = publishRules(db, committee, { resolutionId: r, effectiveFrom: '2027-01-01' }, T0 + 3);
+		const pub = db.select().from(rulesPublication).where(eq(rulesPublication.id, id)).get()!;
+		const labels = pub.text.items.filter((i) => i.kind === 'clause').map((i) => i.label);
+		expect(labels).toHaveLength(30);
+		expect([labels[0], labels[9], labels[19], labels[29]]).toEqual([
+			'第一条',
+			'第十条',
+			'第二十条',
+			'第三十条'
+		]);
+		await docs.close();
+	});
+
 	it('refuses to publish a text whose adoption poll failed', async () => {
 		const { db, docs, committee } = await draft();
 		const { f, meetingId, voters } = await villageMeeting(db);
