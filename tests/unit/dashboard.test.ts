@@ -72,6 +72,8 @@ async function council() {
 	insertProposal(db, { createdAt: Date.UTC(2026, 3, 30, 17) }); // 1 May, 01:00 in China
 
 	const adminId = db.select().from(user).where(eq(user.username, 'admin')).get()!.id;
+	// Passed resolutions get a follow-up as they close; the figures here need their own.
+	db.delete(followUp).run();
 	const fu = (values: Partial<typeof followUp.$inferInsert> & { resolutionId: number }) =>
 		db
 			.insert(followUp)
