@@ -7,6 +7,8 @@ declare global {
 			user: SessionUser | null;
 			session: { id: string; expiresAt: Date } | null;
 			actor: Actor | null;
+			/** 长辈版 (elder mode) for this request: the device's choice, else the account's. */
+			elder: boolean;
 		}
 		interface Error {
 			message: string;

@@ -8,6 +8,7 @@ import { loadActor } from '$lib/server/authz';
 import { attachRealtime } from '$lib/server/realtime';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/session';
 import { setSessionCookie, deleteSessionCookie } from '$lib/server/cookies';
+import { ELDER_COOKIE } from '$lib/server/elder';
 import { onShutdown, takeHttpServer } from '../server/handoff';
 
 export const init: ServerInit = async () => {
@@ -52,6 +53,19 @@ const handleSession: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * 长辈版: the device's own choice (cookie) wins, else the account's last choice. Rendered on <html> by
+ * the server, so large type is there from the first paint, with or without JavaScript.
+ */
+const handleElder: Handle = ({ event, resolve }) => {
+	const device = event.cookies.get(ELDER_COOKIE);
+	event.locals.elder = device !== undefined ? device === '1' : (event.locals.user?.elderMode ?? false);
+	return resolve(event, {
+		transformPageChunk: ({ html }) =>
+			html.replace('%yizhan.elder%', event.locals.elder ? ' data-elder="1"' : '')
+	});
+};
+
 /** Pages are never framed elsewhere and never sniffed; CSP comes from kit.csp in svelte.config.js. */
 const handleHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -61,4 +75,4 @@ const handleHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(handleLocale, handleSession, handleHeaders);
+export const handle = sequence(handleLocale, handleSession, handleElder, handleHeaders);

@@ -35,7 +35,14 @@ export function createSession(
 	return row;
 }
 
-export type SessionUser = { id: number; communityId: number; displayName: string; residentId: number | null };
+export type SessionUser = {
+	id: number;
+	communityId: number;
+	displayName: string;
+	residentId: number | null;
+	/** 长辈版 as last chosen on one of the account's devices (null: never chosen). */
+	elderMode: boolean | null;
+};
 export type SessionResult =
 	| { session: { id: string; userId: number; expiresAt: Date }; user: SessionUser }
 	| { session: null; user: null };
@@ -58,6 +65,7 @@ export function validateSessionToken(
 				communityId: user.communityId,
 				displayName: user.displayName,
 				residentId: user.residentId,
+				elderMode: user.elderMode,
 				disabledAt: user.disabledAt
 			}
 		})

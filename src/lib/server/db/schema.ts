@@ -153,6 +153,8 @@ export const user = sqliteTable('user', {
 		.unique()
 		.references(() => resident.id),
 	locale: text('locale'),
+	/** 长辈版 chosen on one of the account's devices (a device's own choice wins, see hooks.server.ts). */
+	elderMode: integer('elder_mode', { mode: 'boolean' }),
 	disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
 	createdAt: createdAt()
 });

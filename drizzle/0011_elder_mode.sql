@@ -1,0 +1,1 @@
+ALTER TABLE `user` ADD `elder_mode` integer;
