@@ -17,6 +17,8 @@ export async function createServer(
 	offerHttpServer(httpServer, { production: true });
 	// adapter-node assumes https unless told otherwise. Without ORIGIN (or a proxy's PROTOCOL_HEADER) we
 	// are the edge, so we tell it the protocol this socket really speaks; clients cannot forge it.
+	// Follow-up reports carry up to four phone photos (8 MB each, photos.ts); adapter-node's default is 512 KB.
+	process.env.BODY_SIZE_LIMIT ??= '36M';
 	const trustSocketProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (trustSocketProtocol) process.env.PROTOCOL_HEADER = SOCKET_PROTOCOL_HEADER;
 	// Our request listener goes on first: Socket.IO, attached by the app's init hook below, wraps the

@@ -33,6 +33,8 @@ export type Preset = {
 	id: PresetId;
 	/** Participation needed, as a share of the base. */
 	quorum: Share;
+	/** Where the law sets another share for one of the bases. */
+	quorumByBase?: Partial<Record<PresetBase, Share>>;
 	/** The bases the law allows; the council chooses one when there are two. */
 	bases: PresetBase[];
 	threshold: Threshold;
@@ -48,6 +50,7 @@ export const PRESETS: Record<PresetId, Preset> = {
 	villagerAssembly: {
 		id: 'villagerAssembly',
 		quorum: MORE_THAN_HALF,
+		quorumByBase: { households: TWO_THIRDS_OR_MORE },
 		bases: ['adults', 'households'],
 		threshold: 'presentMajority',
 		article: '村民委员会组织法 第二十二条'

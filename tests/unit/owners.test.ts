@@ -9,6 +9,7 @@ import { createMeeting, getMeeting, openMeeting } from '$lib/server/domain/meeti
 import { countPoll, openPoll } from '$lib/server/domain/polls';
 import { closePoll, getResolutionView } from '$lib/server/domain/resolutions';
 import { ownerOf, pollRoll } from '$lib/server/domain/rolls';
+import { setOwnership } from '$lib/server/domain/roster-rolls';
 import { DEFAULT_RULES, tallyOwners, YES_NO_ABSTAIN, type PollRules } from '$lib/server/domain/tally';
 import { createYjsServer } from '$lib/server/yjs';
 import type { Body } from '$lib/server/db/schema';
@@ -256,11 +257,38 @@ describe('other rolls', () => {
 		await docs.close();
 	});
 
-	it('lets the roster’s adult flag win over the birth year', () => {
+	it('lets the adult flag fill in a missing birth year or say "not adult", never give a minor a vote', () => {
 		const at = new Date(T0);
 		expect(isAdult(2015, at)).toBe(false);
-		expect(isAdult(2015, at, true)).toBe(true);
+		expect(isAdult(2015, at, true)).toBe(false);
 		expect(isAdult(1950, at, false)).toBe(false);
 		expect(isAdult(null, at)).toBe(true);
+		expect(isAdult(null, at, false)).toBe(false);
+		expect(isAdult(null, at, true)).toBe(true);
+	});
+
+	it('keeps the rolls still while a poll is open, and counts only ballots of units on the roll', async () => {
+		const { db, docs, f, meetingId, residents } = await ownersAssembly();
+		openMeeting(db, f, meetingId, T0);
+		for (const r of residents) markAttendance(db, f, meetingId, r.residentId!, true, T0);
+		const pollId = open(db, docs, f, meetingId, ordinary());
+		const admin = staff(db, 'admin');
+		const h = db
+			.select()
+			.from(household)
+			.where(eq(household.buildingId, getMeeting(db, meetingId).scopeId))
+			.get()!;
+		expect(() =>
+			setOwnership(db, admin, { householdId: h.id, floorArea: 100, ownerKey: 'X', unsold: false })
+		).toThrow('POLL_STATE');
+		castBallot(db, residents[2], { pollId, ...ids(), choices: ['yes'] }, T0 + 1);
+		// A unit that left the roll by other means (here: made unsold directly) no longer counts.
+		db.update(household)
+			.set({ unsold: true })
+			.where(eq(household.id, h.id + 2))
+			.run();
+		const p = db.select().from(poll).where(eq(poll.id, pollId)).get()!;
+		expect(countPoll(db, p).participating).toBe(0);
+		await docs.close();
 	});
 });

@@ -72,6 +72,24 @@ describe('legal presets', () => {
 		).toThrow('INVALID_INPUT');
 	});
 
+	it('asks two thirds of households’ representatives at a 村民会议, but more than half of adults', () => {
+		const by = (base: 'adults' | 'households') =>
+			applyPreset(
+				{ ...DEFAULT_RULES, preset: { id: 'villagerAssembly', base } },
+				{ body: 'villagerAssembly' }
+			).quorum;
+		expect(by('adults')).toEqual({ num: 1, den: 2, strict: true });
+		expect(by('households')).toEqual({ num: 2, den: 3, strict: false });
+	});
+
+	it('holds a village committee election by secret ballot, whatever the client asked', () => {
+		const rules = applyPreset(
+			{ ...DEFAULT_RULES, secret: false, liveTally: true, preset: { id: 'villageElection', base: 'adults' } },
+			{ body: 'villageElection' }
+		);
+		expect(rules).toMatchObject({ secret: true, liveTally: false, allowChange: false });
+	});
+
 	it('counts "at least two thirds attend" inclusively: exactly 2/3 is a quorum, one short is not', () => {
 		const quorum = { num: 2, den: 3, strict: false };
 		expect(meetsShare(20, 30, quorum)).toBe(true);

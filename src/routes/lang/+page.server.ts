@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
 import { useDb } from '$lib/server/db';
 import { user } from '$lib/server/db/schema';
+import { sameSitePath } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => redirect(303, '/');
@@ -17,8 +18,6 @@ export const actions: Actions = {
 			cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax' });
 			if (locals.user) useDb().update(user).set({ locale }).where(eq(user.id, locals.user.id)).run();
 		}
-		// Only a path on this site, never an open redirect ("//x" and "/\\x" are other sites to a browser).
-		const target = new URL(back, url);
-		redirect(303, target.origin === url.origin ? target.pathname + target.search : '/');
+		redirect(303, sameSitePath(back, url, '/'));
 	}
 };

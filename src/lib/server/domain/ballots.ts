@@ -287,6 +287,8 @@ export function setHandCounts(
 	meetingFor(db, actor, p.meetingId, 'meeting.manage');
 	requireOpen(p, now);
 	if (rulesOf(p).votingUnit === 'owner') throw new DomainError('HAND_COUNT_NAMED');
+	// An election is by secret ballot: a show of hands is not one.
+	if (rulesOf(p).preset?.id === 'villageElection') throw new DomainError('INVALID_INPUT', { field: 'hands' });
 	const ids = new Set(p.options.map((o) => o.id));
 	const entries = Object.entries(counts);
 	if (entries.some(([id, n]) => !ids.has(id) || !Number.isInteger(n) || n < 0))

@@ -9,7 +9,7 @@
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
-import { authorize, communityScope, departmentScope, type Actor } from '../authz';
+import { authorize, can, communityScope, departmentScope, type Actor } from '../authz';
 import {
 	department,
 	dispatch,
@@ -172,7 +172,7 @@ export const isDispatchOverdue = (d: Pick<Dispatch, 'status' | 'deadline'>, now:
 export function listDispatches(db: Db, actor: Actor | null, now = Date.now()) {
 	if (!actor) throw new DomainError('UNAUTHENTICATED');
 	const departments = actor.roles.filter((r) => r.role === 'departmentLiaison').map((r) => r.scopeId);
-	const staff = actor.roles.some((r) => r.role === 'admin' || r.role === 'facilitator');
+	const staff = can(actor, 'dispatch.send', communityScope(actor.communityId));
 	if (!staff && departments.length === 0) throw new DomainError('FORBIDDEN');
 	const where = staff
 		? eq(dispatch.communityId, actor.communityId)

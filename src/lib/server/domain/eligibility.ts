@@ -22,12 +22,14 @@ export type Participant = {
 };
 
 /**
- * Voting age is 18. The roster's explicit adult flag wins; otherwise the birth year decides, and a
- * resident with neither is taken as an adult.
+ * Voting age is 18: by the birth year, and a resident with none is taken as an adult. The roster's
+ * flag can say "not adult", or "adult" for someone without a birth year.
  */
 export function isAdult(birthYear: number | null, at: Date, flag: boolean | null = null): boolean {
-	if (flag !== null) return flag;
-	return birthYear === null || at.getUTCFullYear() - birthYear >= 18;
+	const byYear = birthYear === null || at.getUTCFullYear() - birthYear >= 18;
+	// The flag fills in for a missing birth year or says "not adult"; it never gives a minor a vote.
+	if (flag === null) return byYear;
+	return flag && (birthYear === null || byYear);
 }
 
 /** How many units a set of residents makes: distinct households, or residents. */

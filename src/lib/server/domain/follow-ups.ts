@@ -87,6 +87,16 @@ export function isOwner(actor: Actor | null, f: FollowUp): boolean {
 	);
 }
 
+/** Who may report, checked before any photo is decoded or stored: the owner, while it is not done. */
+export function requireReporter(db: Db, actor: Actor | null, followUpId: number): FollowUp {
+	const f = getFollowUp(db, followUpId);
+	if (!actor) throw new DomainError('UNAUTHENTICATED');
+	if (!isOwner(actor, f)) throw new DomainError('NOT_OWNER');
+	if (f.status === 'done' || f.status === 'closed')
+		throw new DomainError('FOLLOW_UP_STATE', { status: f.status });
+	return f;
+}
+
 export type Progress = { followUpId: number; text: string; percent: number; done: boolean };
 
 /**
@@ -100,11 +110,8 @@ export function reportProgress(
 	photos: StoredPhoto[] = [],
 	now = Date.now()
 ) {
-	const f = getFollowUp(db, p.followUpId);
-	if (!actor) throw new DomainError('UNAUTHENTICATED');
-	if (!isOwner(actor, f)) throw new DomainError('NOT_OWNER');
-	if (f.status === 'done' || f.status === 'closed')
-		throw new DomainError('FOLLOW_UP_STATE', { status: f.status });
+	const f = requireReporter(db, actor, p.followUpId);
+	const authorUserId = actor!.userId; // requireReporter refused a missing actor
 	const text = p.text.trim();
 	if (!text || text.length > 2000) throw new DomainError('INVALID_INPUT', { field: 'text' });
 	if (!Number.isInteger(p.percent) || p.percent < 0 || p.percent > 100)
@@ -116,7 +123,7 @@ export function reportProgress(
 			.insert(followUpUpdate)
 			.values({
 				followUpId: f.id,
-				authorUserId: actor.userId,
+				authorUserId,
 				text,
 				percent,
 				status,

@@ -144,11 +144,14 @@ export function countPoll(db: Db, p: Poll): StoredTally {
 		.where(eq(pollVote.pollId, p.id))
 		.all();
 	const roll = rollOf(db, p);
-	let ballots: CountedBallot[] = votes.map((v) => ({
-		choices: v.choices ?? [],
-		channel: v.channel,
-		weight: roll.units.get(v.unitKey) ?? 0
-	}));
+	// A ballot counts only for a unit on the roll (roll edits are refused while a poll is open).
+	let ballots: CountedBallot[] = votes
+		.filter((v) => roll.units.has(v.unitKey))
+		.map((v) => ({
+			choices: v.choices ?? [],
+			channel: v.channel,
+			weight: roll.units.get(v.unitKey) ?? 0
+		}));
 	if (rules.secret) {
 		// Choices come only from the unlinked table; channels only from the votes. Totals stay right,
 		// per-channel splits of a secret poll are by participation, not by choice.

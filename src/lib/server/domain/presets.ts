@@ -39,10 +39,14 @@ export function applyPreset(rules: PollRules, m: Pick<Meeting, 'body'>): PollRul
 		// Owners' ballots are weighed by area, which a ballot separated from its unit cannot carry.
 		if (rules.secret) throw new DomainError('INVALID_INPUT', { field: 'secret' });
 	}
+	// 选举村民委员会 is by secret ballot (VCL Art 15): no names, no live count, no change.
+	const secrecy =
+		preset.id === 'villageElection' ? { secret: true, liveTally: false, allowChange: false } : {};
 	return {
 		...rules,
+		...secrecy,
 		votingUnit: UNIT_OF_BASE[base],
-		quorum: preset.quorum,
+		quorum: preset.quorumByBase?.[base] ?? preset.quorum,
 		threshold: preset.threshold,
 		preset: { id: preset.id, base, article: preset.article, ...(base === 'owners' ? { matter } : {}) }
 	};

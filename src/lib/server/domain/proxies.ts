@@ -39,6 +39,21 @@ export function recordWrittenProxy(
 			.all()
 			.filter((p) => p.grantor !== grantor).length;
 		if (carried >= MAX_WRITTEN_PROXIES) throw new DomainError('PROXY_LIMIT', { max: MAX_WRITTEN_PROXIES });
+		// No chains: someone away (who gave a proxy) carries none, and a proxy holder gives none.
+		const active = (who: 'grantor' | 'holder', id: number) =>
+			tx
+				.select({ id: proxy.id })
+				.from(proxy)
+				.where(
+					and(
+						eq(proxy.meetingId, m.id),
+						eq(who === 'grantor' ? proxy.grantorResidentId : proxy.proxyResidentId, id),
+						isNull(proxy.revokedAt)
+					)
+				)
+				.get();
+		if (active('grantor', holder) || active('holder', grantor))
+			throw new DomainError('INVALID_INPUT', { field: 'proxyResidentId' });
 		revokeActive(tx, m.id, grantor, now);
 		tx.insert(proxy)
 			.values({
@@ -61,6 +76,7 @@ export function withdrawWrittenProxy(
 	now = Date.now()
 ) {
 	const m = meetingFor(db, actor, input.meetingId, 'meeting.manage');
+	if (m.status === 'closed') throw new DomainError('MEETING_STATE', { status: m.status });
 	if (proxyPolicy(m.body) !== 'written') throw new DomainError('PROXY_NOT_ALLOWED', { body: m.body });
 	db.transaction((tx) => {
 		requireNoOpenPoll(tx, m.id);

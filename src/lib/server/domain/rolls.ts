@@ -61,7 +61,10 @@ export function pollRoll(db: Db, place: MeetingPlace, at: Date, rules: Pick<Poll
 		for (const u of rows) units.set(ownerOf(u), (units.get(ownerOf(u)) ?? 0) + (u.floorArea ?? 0));
 		const keyOf = (p: Participant) => ownerOfUnit.get(p.householdId) ?? null;
 		return {
-			voters: people.map((p) => ({ ...p, key: keyOf(p)! })).filter((v) => v.key),
+			// Unsold units weigh in the base, but no resident living in one speaks for the developer.
+			voters: people
+				.map((p) => ({ ...p, key: keyOf(p)! }))
+				.filter((v) => v.key && v.key !== 'owner:developer'),
 			keyOf,
 			units,
 			missingArea: rows.filter((u) => !u.floorArea || u.floorArea <= 0).length

@@ -6,7 +6,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db';
 import type { Actor } from '../authz';
-import { household, resident } from '../db/schema';
+import { household, meeting, poll, resident } from '../db/schema';
 import { DomainError } from './errors';
 import { requireHousehold, requireResident, rosterManager } from './roster';
 
@@ -21,8 +21,20 @@ export type Ownership = {
 	unsold: boolean;
 };
 
+/** The rolls of a running vote do not change under it: edits wait until no poll is open. */
+function requireNoOpenPoll(db: Db, communityId: number) {
+	const open = db
+		.select({ id: poll.id })
+		.from(poll)
+		.innerJoin(meeting, eq(poll.meetingId, meeting.id))
+		.where(and(eq(meeting.communityId, communityId), eq(poll.status, 'open')))
+		.get();
+	if (open) throw new DomainError('POLL_STATE', { openPollId: open.id });
+}
+
 export function setOwnership(db: Db, actor: Actor | null, input: Ownership) {
 	const { communityId } = rosterManager(actor);
+	requireNoOpenPoll(db, communityId);
 	requireHousehold(db, input.householdId, communityId);
 	const area = input.floorArea;
 	if (area !== null && (!Number.isInteger(area) || area <= 0 || area > MAX_AREA))
@@ -45,6 +57,7 @@ export type RollFlags = {
 
 export function setRollFlags(db: Db, actor: Actor | null, input: RollFlags) {
 	const { communityId } = rosterManager(actor);
+	requireNoOpenPoll(db, communityId);
 	const r = requireResident(db, input.residentId, communityId);
 	const { adult, householdRepresentative, villagerRepresentative } = input;
 	db.transaction((tx) => {

@@ -8,7 +8,7 @@ import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import { PRESETS, PRESETS_FOR_BODY } from '$lib/presets';
 import { clausesOf, type Rules } from '$lib/rules/clauses';
 import type { Db, Tx } from '../db';
-import { authorize, type Actor } from '../authz';
+import { authorize, communityScope, type Actor } from '../authz';
 import { resolution, rulesAdoption, rulesPoll, rulesPublication, rulesVersion, user } from '../db/schema';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
@@ -46,8 +46,9 @@ export function putRulesToVote(
 	now = Date.now()
 ): { pollId: number; versionId: number } {
 	const m = getMeeting(db, input.meetingId);
-	const a = authorize(actor, 'meeting.manage', meetingScope(db, m));
-	if (m.communityId !== a.communityId) throw new DomainError('FORBIDDEN');
+	// The rules bind the whole community: only those who run its community-wide meetings put them to a vote.
+	authorize(actor, 'meeting.manage', meetingScope(db, m));
+	const a = authorize(actor, 'meeting.manage', communityScope(m.communityId));
 	const rules = currentRules(docs, m.communityId);
 	const clauses = clausesOf(rules);
 	const ids = input.clauseIds === null ? null : [...new Set(input.clauseIds)];

@@ -9,7 +9,7 @@ import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
 import { DomainError } from './errors';
 import { proxyPolicy } from './bodies';
 import { eligibleParticipants } from './eligibility';
-import { getMeeting, meetingFor } from './meetings';
+import { meetingFor } from './meetings';
 import { getPoll, rollOf, rulesOf, type Poll } from './polls';
 import type { Voter } from './rolls';
 
@@ -39,12 +39,9 @@ export function votedUnits(db: Db | Tx, pollId: number): Set<string> {
 
 /** The units with someone present in the room (anyone of a household, or of an owner's units). */
 function presentUnits(db: Db | Tx, p: Poll, roll = rollOf(db as Db, p)): Set<string> {
-	const m = getMeeting(db as Db, p.meetingId);
-	const here = presentResidents(db, m.id);
-	const keys = eligibleParticipants(db as Db, m, m.startsAt)
-		.filter((e) => here.has(e.residentId))
-		.map((e) => roll.keyOf(e));
-	return new Set(keys.filter((k): k is string => k !== null && roll.units.has(k)));
+	// Only the roll's voters make their unit present: where a 户代表 is named, it is they who must come.
+	const here = presentResidents(db, p.meetingId);
+	return new Set(roll.voters.filter((v) => here.has(v.residentId)).map((v) => v.key));
 }
 
 /**

@@ -50,7 +50,6 @@ export class SharedDoc {
 			throw err;
 		}
 		this.doc.on('update', this.onUpdate);
-		this.doc.on('afterTransaction', this.onTransaction);
 		this.awareness.on('update', this.onAwarenessUpdate);
 		if (this.logRows > compactAfterUpdates) this.compact();
 	}
@@ -122,7 +121,7 @@ export class SharedDoc {
 	 * Stores what the transaction actually changed (not the raw client message, which may repeat known
 	 * content or the whole delete set), then relays it to everyone but its author.
 	 */
-	private onUpdate = (update: Uint8Array, origin: unknown): void => {
+	private onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
 		if (this.broken) return;
 		try {
 			this.lastUpdateId = appendUpdate(this.db, this.name, update);
@@ -131,13 +130,14 @@ export class SharedDoc {
 			this.breakDoc(err);
 			return;
 		}
+		this.creditEdit(tr);
 		const message = encodeUpdateMessage(update);
 		for (const conn of this.conns.keys()) if (conn !== origin) conn.send(message);
 		if (this.logRows > this.compactAfterUpdates) this.compact();
 	};
 
-	/** Tells the listener who changed what, for a client's change that was stored. */
-	private onTransaction = (tr: Y.Transaction): void => {
+	/** Tells the listener who changed what, for a client's change once it is stored. */
+	private creditEdit(tr: Y.Transaction): void {
 		const conn = tr.origin as Connection;
 		if (!this.onEdit || this.broken || !this.conns.has(conn) || tr.changed.size === 0) return;
 		try {
@@ -145,7 +145,7 @@ export class SharedDoc {
 		} catch (err) {
 			console.error(`[yjs] doc=${this.name}: edit listener failed: ${(err as Error).message}`);
 		}
-	};
+	}
 
 	private breakDoc(err: unknown): void {
 		console.error(`[yjs] doc=${this.name}: storing an update failed: ${(err as Error).message}`);

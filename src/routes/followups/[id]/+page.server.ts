@@ -4,7 +4,7 @@ import { errorMessage } from '$lib/i18n';
 import { readConfig } from '$lib/server/config';
 import { useDb } from '$lib/server/db';
 import { sendDispatch } from '$lib/server/domain/dispatches';
-import { assignFollowUp, reportProgress } from '$lib/server/domain/follow-ups';
+import { assignFollowUp, reportProgress, requireReporter } from '$lib/server/domain/follow-ups';
 import { rateFollowUp } from '$lib/server/domain/ratings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { removePhotos, storePhotos } from '$lib/server/photos';
@@ -78,6 +78,12 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const files = data.getAll('photos').filter((f): f is File => f instanceof File && f.size > 0);
 		const dir = readConfig().uploadsDir;
+		// Nobody but the owner gets the server to decode images.
+		const allowed = await runAction(
+			() => requireReporter(useDb(), locals.actor, followUpId(params)),
+			formValues(data)
+		);
+		if (failed(allowed)) return allowed;
 		const stored = await runAction(
 			async () =>
 				storePhotos(dir, await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())))),
