@@ -3,7 +3,13 @@ import { eq } from 'drizzle-orm';
 import { dispatch, dispatchEvent, followUp, rating, user } from '$lib/server/db/schema';
 import { markAttendance } from '$lib/server/domain/attendance';
 import { castBallot } from '$lib/server/domain/ballots';
-import { liaisonStep, listDispatches, provideInfo, sendDispatch } from '$lib/server/domain/dispatches';
+import {
+	liaisonStep,
+	listDispatches,
+	provideInfo,
+	sendDispatch,
+	stepsFor
+} from '$lib/server/domain/dispatches';
 import { assignFollowUp, followUpOf, reportProgress } from '$lib/server/domain/follow-ups';
 import { createMeeting, openMeeting } from '$lib/server/domain/meetings';
 import { openPoll } from '$lib/server/domain/polls';
@@ -238,6 +244,18 @@ describe('dispatch (吹哨派单)', () => {
 		expect(otherLiaison).toBeTruthy();
 		expect(listDispatches(db, liaison, T0).map((d) => d.id)).toEqual([id]);
 		expect(() => listDispatches(db, residents[0], T0)).toThrow('FORBIDDEN');
+	});
+
+	it('offers each side only the steps it may take now', () => {
+		const both = { liaison: true, sender: true };
+		expect(stepsFor({ status: 'sent' }, both)).toEqual(['accept', 'reply', 'askInfo']);
+		expect(stepsFor({ status: 'accepted' }, { liaison: true, sender: false })).toEqual([
+			'reply',
+			'askInfo',
+			'handle'
+		]);
+		expect(stepsFor({ status: 'infoRequested' }, { liaison: false, sender: true })).toEqual(['info']);
+		expect(stepsFor({ status: 'handled' }, both)).toEqual([]);
 	});
 
 	it('stands out as overdue past its deadline until handled', async () => {

@@ -125,6 +125,21 @@ const LIAISON_STEPS: Record<
 	handle: { from: ['accepted'], to: 'handled', kind: 'handled', needsText: true }
 };
 
+export type DispatchStep = keyof typeof LIAISON_STEPS | 'info';
+
+/** The steps each side may take now (what the page offers; the calls below check again). */
+export function stepsFor(
+	d: Pick<Dispatch, 'status'>,
+	side: { liaison: boolean; sender: boolean }
+): DispatchStep[] {
+	const liaison = side.liaison
+		? (Object.keys(LIAISON_STEPS) as Array<keyof typeof LIAISON_STEPS>).filter((s) =>
+				LIAISON_STEPS[s].from.includes(d.status)
+			)
+		: [];
+	return [...liaison, ...(side.sender && d.status === 'infoRequested' ? (['info'] as const) : [])];
+}
+
 /** A liaison of the dispatch's department takes a step; anything else is DISPATCH_STATE or FORBIDDEN. */
 export function liaisonStep(
 	db: Db,

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { errorMessage } from '$lib/i18n';
 import { can, communityScope, departmentScope } from '$lib/server/authz';
 import { useDb } from '$lib/server/db';
-import { dispatchView, liaisonStep, provideInfo } from '$lib/server/domain/dispatches';
+import { dispatchView, liaisonStep, provideInfo, stepsFor } from '$lib/server/domain/dispatches';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { failed, orError } from '../../admin/forms.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,8 +30,10 @@ export const load: PageServerLoad = ({ locals, params }) =>
 				resolutionId: d.resolutionId
 			},
 			timeline: d.timeline.map((e) => ({ ...e, at: e.at.getTime() })),
-			isLiaison: can(locals.actor, 'dispatch.handle', departmentScope(d.communityId, d.departmentId)),
-			isSender: can(locals.actor, 'dispatch.send', communityScope(d.communityId))
+			steps: stepsFor(d, {
+				liaison: can(locals.actor, 'dispatch.handle', departmentScope(d.communityId, d.departmentId)),
+				sender: can(locals.actor, 'dispatch.send', communityScope(d.communityId))
+			})
 		};
 	});
 
