@@ -86,6 +86,8 @@ test('a resident switches to 长辈版, keeps it on another phone, and votes on 
 	await expect(page.getByText('您选择了：同意。确认投票？')).toBeVisible();
 	await page.getByRole('button', { name: '确认', exact: true }).click();
 	await expect(page.getByText('您的选票已计入')).toBeVisible();
+	// The receipt replaced the form: focus lands on it, not on a button that is gone.
+	await expect(page.locator('.counted')).toBeFocused();
 	await page.getByRole('button', { name: '显示全部内容' }).click();
 	await expect(page.getByRole('heading', { name: '议程' })).toBeVisible();
 	await shot(page, 'elder-meeting');

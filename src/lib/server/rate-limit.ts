@@ -40,5 +40,9 @@ export class RateLimiter {
 
 /** Five wrong passwords per account and client per 15 minutes, then wait. */
 export const loginLimiter = new RateLimiter(5, 15 * 60 * 1000);
-/** Invitation redemption: 20 tries per client per 10 minutes; tokens are unguessable anyway. */
-export const invitationLimiter = new RateLimiter(20, 10 * 60 * 1000);
+/**
+ * Invitation redemption: 300 tries per client address per 10 minutes. A courtyard full of phones on
+ * one Wi-Fi (or one carrier NAT) is one address, so the limit must fit a whole meeting scanning its
+ * cards at once; the tokens are unguessable anyway, so this only slows a flood.
+ */
+export const invitationLimiter = new RateLimiter(300, 10 * 60 * 1000);
