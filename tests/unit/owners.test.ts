@@ -13,17 +13,11 @@ import { setOwnership } from '$lib/server/domain/roster-rolls';
 import { DEFAULT_RULES, tallyOwners, YES_NO_ABSTAIN, type PollRules } from '$lib/server/domain/tally';
 import { createYjsServer } from '$lib/server/yjs';
 import type { Body } from '$lib/server/db/schema';
+import { ballotIds } from '../helpers/ballot-ids';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
 
 const T0 = Date.UTC(2026, 10, 27, 11);
-let n = 0;
-const ids = () => {
-	const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
-	let x = ++n;
-	let receipt = '';
-	for (let i = 0; i < 10; i++, x = Math.floor(x / alphabet.length)) receipt += alphabet[x % alphabet.length];
-	return { ballotId: `owner-${n}-xxxxxxxx`, receipt };
-};
+const ids = ballotIds('owner');
 
 /** Ballots with weights (floor areas) for the pure owners' tally. */
 const b = (choice: string, ...weights: number[]) =>

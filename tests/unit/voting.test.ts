@@ -39,18 +39,11 @@ import {
 import { DEFAULT_RULES, type PollRules } from '$lib/server/domain/tally';
 import { createYjsServer } from '$lib/server/yjs';
 import type { Actor } from '$lib/server/authz';
+import { ballotIds } from '../helpers/ballot-ids';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
 
 const T0 = Date.UTC(2026, 10, 27, 11);
-let n = 0;
-/** A fresh ballot id and receipt, as a phone makes them (distinct receipts: n written in the receipt alphabet). */
-const ids = () => {
-	const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
-	let x = ++n;
-	let receipt = '';
-	for (let i = 0; i < 10; i++, x = Math.floor(x / alphabet.length)) receipt += alphabet[x % alphabet.length];
-	return { ballotId: `ballot-${n}-xxxxxxxx`, receipt };
-};
+const ids = ballotIds('ballot');
 
 async function liveBuildingMeeting() {
 	const db = await demoDb();
