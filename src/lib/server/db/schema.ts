@@ -575,3 +575,4 @@ export const pollBallotAlias = sqliteTable(
 
 export * from './schema-rules';
 export * from './schema-followup';
+export * from './schema-audit';
