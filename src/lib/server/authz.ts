@@ -94,6 +94,8 @@ const PERMISSIONS = {
 	'minutes.edit': ['admin', 'facilitator', 'buildingHead'],
 	/** The dashboard of proposals, resolutions, ratings and participation. */
 	'dashboard.view': ['admin', 'facilitator', 'committee', 'buildingHead'],
+	/** 审计日志: who opened and closed polls, recorded hands and proxies, changed roles. */
+	'audit.view': ['admin'],
 	/** 村规民约: the drafting committee writes; everyone in the community reads and comments. */
 	'rules.edit': ['admin', 'committee'],
 	'rules.comment': [

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
 	'handCount.record',
 	'ballot.assist',
 	'ballot.hand',
+	'ballot.proxy',
 	'proxy.record',
 	'proxy.revoke',
 	'role.grant',

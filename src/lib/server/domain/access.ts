@@ -19,6 +19,7 @@ import {
 } from '../db/schema';
 import { createStaffUser, issueInvitation } from './accounts';
 import { DomainError } from './errors';
+import { recordAudit } from './audit';
 import { byName, constraintError, requireInCommunity, rosterManager } from './roster';
 
 /** Where each role may be held: a 楼栋长 heads a building, a 五户长 a household group, and so on. */
@@ -89,7 +90,8 @@ export function assignRole(
 	actor: Actor | null,
 	input: { userId: number; role: StaffRole; scopeType: ScopeType; scopeId: number }
 ): number {
-	const { communityId } = rosterManager(actor);
+	const a = rosterManager(actor);
+	const { communityId } = a;
 	const u = db
 		.select({ id: user.id })
 		.from(user)
@@ -103,7 +105,24 @@ export function assignRole(
 		if (input.scopeId !== communityId) throw new DomainError('NOT_FOUND', { community: input.scopeId });
 	} else requireInCommunity(db, input.scopeType, input.scopeId, communityId);
 	try {
-		return db.insert(roleAssignment).values(input).returning({ id: roleAssignment.id }).get().id;
+		return db.transaction((tx) => {
+			const id = tx.insert(roleAssignment).values(input).returning({ id: roleAssignment.id }).get().id;
+			const detail = {
+				role: input.role,
+				scopeType: input.scopeType,
+				scopeId: input.scopeId,
+				roleAssignmentId: id
+			};
+			recordAudit(tx, {
+				communityId,
+				actorUserId: a.userId,
+				action: 'role.grant',
+				subjectType: 'user',
+				subjectId: input.userId,
+				detail
+			});
+			return id;
+		});
 	} catch (e) {
 		throw constraintError(e);
 	}
@@ -111,9 +130,16 @@ export function assignRole(
 
 /** Removes a role; the community's last community-wide admin stays, so nobody can lock it out. */
 export function removeRoleAssignment(db: Db, actor: Actor | null, input: { roleAssignmentId: number }) {
-	const { communityId } = rosterManager(actor);
+	const admin = rosterManager(actor);
+	const { communityId } = admin;
 	const a = db
-		.select({ id: roleAssignment.id, role: roleAssignment.role, scopeType: roleAssignment.scopeType })
+		.select({
+			id: roleAssignment.id,
+			userId: roleAssignment.userId,
+			role: roleAssignment.role,
+			scopeType: roleAssignment.scopeType,
+			scopeId: roleAssignment.scopeId
+		})
 		.from(roleAssignment)
 		.innerJoin(user, eq(roleAssignment.userId, user.id))
 		.where(and(eq(roleAssignment.id, input.roleAssignmentId), eq(user.communityId, communityId)))
@@ -134,7 +160,18 @@ export function removeRoleAssignment(db: Db, actor: Actor | null, input: { roleA
 			.get();
 		if (!other) throw new DomainError('INVALID_INPUT', { reason: 'LAST_ADMIN' });
 	}
-	db.delete(roleAssignment).where(eq(roleAssignment.id, a.id)).run();
+	db.transaction((tx) => {
+		tx.delete(roleAssignment).where(eq(roleAssignment.id, a.id)).run();
+		const detail = { role: a.role, scopeType: a.scopeType, scopeId: a.scopeId, roleAssignmentId: a.id };
+		recordAudit(tx, {
+			communityId,
+			actorUserId: admin.userId,
+			action: 'role.revoke',
+			subjectType: 'user',
+			subjectId: a.userId,
+			detail
+		});
+	});
 }
 
 // ── invitations ─────────────────────────────────────────────────────────────────────────────

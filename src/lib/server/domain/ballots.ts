@@ -10,7 +10,8 @@ import { authorize, householdScope, type Actor } from '../authz';
 import { handCount, handCountEntry, pollBallotAlias, pollChoice, pollVote, resident } from '../db/schema';
 import type { BallotChannel } from '../db/schema';
 import { DomainError } from './errors';
-import { meetingFor } from './meetings';
+import { getMeeting, meetingFor } from './meetings';
+import { recordAudit } from './audit';
 import { getPoll, isOpen, rulesOf, type Poll } from './polls';
 import type { Voter } from './rolls';
 import { handUnits, validChoices } from './tally';
@@ -72,7 +73,12 @@ type Stored = {
 	choices: string[];
 	recordedBy?: number;
 	consentNote?: string;
+	/** The account that cast it for someone else (a proxy holder), for the audit log. */
+	castBy?: number;
 };
+
+/** Ballots one person records for another go in the audit log; a resident's own ballot does not. */
+const AUDITED = { assisted: 'ballot.assist', hand: 'ballot.hand', proxy: 'ballot.proxy' } as const;
 
 function receiptTaken(tx: Db | Tx, p: Poll, receipt: string): boolean {
 	const row = rulesOf(p).secret
@@ -148,6 +154,17 @@ function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
 				tx.insert(pollChoice).values({ pollId: p.id, receipt: b.receipt, choices: b.choices }).run();
 		}
 		tx.insert(pollBallotAlias).values({ pollId: p.id, ballotId: b.ballotId, voteId }).run();
+		if (b.channel in AUDITED) {
+			const { communityId } = getMeeting(db, p.meetingId);
+			const action = AUDITED[b.channel as keyof typeof AUDITED];
+			const detail = { voterResidentId: b.voter.residentId, unit: b.voter.key, changed: !!earlier };
+			const actorUserId = b.recordedBy ?? b.castBy ?? null;
+			recordAudit(
+				tx,
+				{ communityId, actorUserId, action, subjectType: 'poll', subjectId: p.id, detail },
+				now
+			);
+		}
 		// Hands already counted must still fit among the present units that have not voted otherwise.
 		const hands = handUnits(p.type, handCountsOf(tx, p.id));
 		if (hands > 0 && hands > freeUnits(db, tx, p)) throw new DomainError('HAND_COUNT_BOUND');
@@ -195,7 +212,14 @@ export function castBallot(db: Db, actor: Actor | null, input: CastInput, now = 
 	return storeBallot(
 		db,
 		p,
-		{ voter, channel, ballotId: input.ballotId, receipt: input.receipt, choices: input.choices },
+		{
+			voter,
+			channel,
+			ballotId: input.ballotId,
+			receipt: input.receipt,
+			choices: input.choices,
+			castBy: asProxy ? actor.userId : undefined
+		},
 		now
 	);
 }
@@ -304,5 +328,8 @@ export function setHandCounts(
 		tx.insert(handCountEntry)
 			.values({ pollId: p.id, counts, enteredByUserId: actor!.userId, createdAt: new Date(now) })
 			.run();
+		const { communityId } = getMeeting(db, p.meetingId);
+		const entry = { communityId, actorUserId: actor!.userId, subjectType: 'poll', subjectId: p.id } as const;
+		recordAudit(tx, { ...entry, action: 'handCount.record', detail: { counts } }, now);
 	});
 }

@@ -13,6 +13,7 @@ import { attendance, minutes, minutesSignature } from '../db/schema';
 import type { DocumentStore } from '../yjs';
 import { DomainError, isDomainError, type ErrorCode } from './errors';
 import { canonicalJson } from './hash-chain';
+import { recordAudit } from './audit';
 import { canViewMeeting, getMeeting, meetingScope, type Meeting } from './meetings';
 import { generateMinutes, type MinutesContent } from './minutes-content';
 
@@ -102,6 +103,19 @@ export function signMinutes(
 		tx.insert(minutesSignature)
 			.values({ minutesId: row.id, userId: actor!.userId, role, signedAt: new Date(now) })
 			.run();
+		const detail = { meetingId: m.id, role };
+		recordAudit(
+			tx,
+			{
+				communityId: m.communityId,
+				actorUserId: actor!.userId,
+				action: 'minutes.sign',
+				subjectType: 'minutes',
+				subjectId: row.id,
+				detail
+			},
+			now
+		);
 		const signatures = signaturesFor(tx, row);
 		const residents = signatures.filter((s) => s.role === 'resident').length;
 		if (residents < RESIDENT_SIGNERS || !signatures.some((s) => s.role === 'facilitator'))

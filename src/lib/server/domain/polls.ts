@@ -11,6 +11,7 @@ import type { Actor } from '../authz';
 import { handCount, poll, pollChoice, pollVote, resolution, type BallotChannel } from '../db/schema';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
+import { recordAudit } from './audit';
 import { applyPreset } from './presets';
 import { pollRoll, requireUsableRoll, rollWeight } from './rolls';
 import { agendaDocName, getMeeting, meetingFor, type Meeting } from './meetings';
@@ -105,7 +106,7 @@ export function openPoll(
 			.where(and(eq(poll.meetingId, m.id), eq(poll.status, 'open')))
 			.get();
 		if (open) throw new DomainError('POLL_STATE', { openPollId: open.id });
-		return tx
+		const id = tx
 			.insert(poll)
 			.values({
 				meetingId: m.id,
@@ -123,6 +124,25 @@ export function openPoll(
 			})
 			.returning({ id: poll.id })
 			.get().id;
+		const detail = {
+			meetingId: m.id,
+			question,
+			preset: rules.preset?.id ?? null,
+			closesAt: d && now + d * 1000
+		};
+		recordAudit(
+			tx,
+			{
+				communityId: m.communityId,
+				actorUserId: actor!.userId,
+				action: 'poll.open',
+				subjectType: 'poll',
+				subjectId: id,
+				detail
+			},
+			now
+		);
+		return id;
 	});
 }
 

@@ -13,6 +13,7 @@ import { CLOSE_RELATIVES, MAX_WRITTEN_PROXIES, proxyPolicy, type CloseRelative }
 import { DomainError } from './errors';
 import { eligibleParticipants } from './eligibility';
 import { meetingFor } from './meetings';
+import { recordAudit } from './audit';
 import { requireNoOpenPoll, revokeActive } from './voters';
 
 export function recordWrittenProxy(
@@ -65,6 +66,19 @@ export function recordWrittenProxy(
 				createdAt: new Date(now)
 			})
 			.run();
+		const detail = { grantorResidentId: grantor, proxyResidentId: holder, relation: input.relation };
+		recordAudit(
+			tx,
+			{
+				communityId: m.communityId,
+				actorUserId: actor!.userId,
+				action: 'proxy.record',
+				subjectType: 'meeting',
+				subjectId: m.id,
+				detail
+			},
+			now
+		);
 	});
 }
 
@@ -81,6 +95,19 @@ export function withdrawWrittenProxy(
 	db.transaction((tx) => {
 		requireNoOpenPoll(tx, m.id);
 		revokeActive(tx, m.id, input.grantorResidentId, now);
+		const detail = { grantorResidentId: input.grantorResidentId };
+		recordAudit(
+			tx,
+			{
+				communityId: m.communityId,
+				actorUserId: actor!.userId,
+				action: 'proxy.revoke',
+				subjectType: 'meeting',
+				subjectId: m.id,
+				detail
+			},
+			now
+		);
 	});
 }
 

@@ -7,6 +7,7 @@ import type { Db } from '../db';
 import type { Actor } from '../authz';
 import { poll, pollChoice, pollVote, proposal, resolution } from '../db/schema';
 import { DomainError } from './errors';
+import { recordAudit } from './audit';
 import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
 import { getMeeting, meetingFor } from './meetings';
 import { moveProposal } from './proposals';
@@ -38,7 +39,7 @@ function receiptsOf(db: Db, p: Poll): Array<[string, string[]]> {
 export function closePoll(db: Db, actor: Actor | null, pollId: number, now = Date.now()): number {
 	const p = getPoll(db, pollId);
 	meetingFor(db, actor, p.meetingId, 'meeting.manage');
-	return writeResolution(db, p, now);
+	return writeResolution(db, p, actor!.userId, now);
 }
 
 /**
@@ -46,7 +47,7 @@ export function closePoll(db: Db, actor: Actor | null, pollId: number, now = Dat
  * without quorum leaves it on the agenda. Not exported: the callers are the facilitator (closePoll)
  * and the server's timer (closeDuePolls).
  */
-function writeResolution(db: Db, p: Poll, now: number): number {
+function writeResolution(db: Db, p: Poll, closedBy: number | null, now: number): number {
 	const m = getMeeting(db, p.meetingId);
 	if (p.status !== 'open') throw new DomainError('POLL_CLOSED');
 	return db.transaction((tx) => {
@@ -93,6 +94,19 @@ function writeResolution(db: Db, p: Poll, now: number): number {
 			})
 			.returning({ id: resolution.id })
 			.get().id;
+		const detail = { resolutionId: id, outcome: t.outcome, byTimer: closedBy === null };
+		recordAudit(
+			tx,
+			{
+				communityId: m.communityId,
+				actorUserId: closedBy,
+				action: 'poll.close',
+				subjectType: 'poll',
+				subjectId: p.id,
+				detail
+			},
+			now
+		);
 		adoptOnResolution(tx, p.id, id, t.outcome === 'passed', now);
 		if (t.outcome === 'passed') openFollowUp(tx, m.communityId, id);
 		if (p.proposalId && t.outcome !== 'noQuorum') {
@@ -115,7 +129,7 @@ export function closeDuePolls(db: Db, now = Date.now()): number[] {
 		.where(and(eq(poll.status, 'open'), lte(poll.closesAt, new Date(now))))
 		.all();
 	return due.map((d) => {
-		writeResolution(db, getPoll(db, d.id), now);
+		writeResolution(db, getPoll(db, d.id), null, now);
 		return d.id;
 	});
 }

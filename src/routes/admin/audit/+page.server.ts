@@ -1,0 +1,13 @@
+import { useDb } from '$lib/server/db';
+import { AUDIT_PAGE, auditLog } from '$lib/server/domain/audit';
+import { orError } from '../forms.server';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, parent, url }) => {
+	await parent();
+	const before = Number(url.searchParams.get('before'));
+	const entries = orError(() =>
+		auditLog(useDb(), locals.actor, { before: Number.isSafeInteger(before) && before > 0 ? before : undefined })
+	);
+	return { entries, more: entries.length === AUDIT_PAGE, paged: url.searchParams.has('before') };
+};

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { auditEntry } from '$lib/server/db/schema';
+import { markAttendance, checkIn } from '$lib/server/domain/attendance';
+import { assistBallot, castBallot, setHandCounts } from '$lib/server/domain/ballots';
+import { createMeeting, getMeeting, openMeeting } from '$lib/server/domain/meetings';
+import { openPoll } from '$lib/server/domain/polls';
+import { closeDuePolls, closePoll } from '$lib/server/domain/resolutions';
+import { assignRole, removeRoleAssignment } from '$lib/server/domain/access';
+import { auditLog } from '$lib/server/domain/audit';
+import { DEFAULT_RULES, type PollRules } from '$lib/server/domain/tally';
+import { createYjsServer } from '$lib/server/yjs';
+import { ballotIds } from '../helpers/ballot-ids';
+import { demoDb, residentActor, staff } from '../helpers/demo-db';
+
+const T0 = Date.UTC(2026, 10, 27, 11);
+const ids = ballotIds('audit');
+
+async function liveMeeting() {
+	const db = await demoDb();
+	const docs = createYjsServer({ db });
+	const f = staff(db, 'facilitator');
+	const meetingId = createMeeting(db, f, {
+		title: '1栋议事会',
+		scopeType: 'building',
+		scopeId: 1,
+		startsAt: new Date(T0),
+		place: '楼下',
+		votingUnit: 'household',
+		isPublic: true
+	});
+	openMeeting(db, f, meetingId, T0);
+	const residents = [0, 1, 2, 3].map((i) => residentActor(db, '1栋', i));
+	const open = (rules: Partial<PollRules> = {}, durationSeconds: number | null = null) =>
+		openPoll(
+			db,
+			docs,
+			f,
+			{
+				meetingId,
+				agendaItemId: null,
+				question: '是否同意加装电梯？',
+				type: 'yesNoAbstain',
+				rules: { ...DEFAULT_RULES, ...rules },
+				durationSeconds
+			},
+			T0
+		);
+	return { db, f, meetingId, residents, open };
+}
+
+const entries = (db: Awaited<ReturnType<typeof demoDb>>) => db.select().from(auditEntry).all();
+
+describe('the audit log', () => {
+	it('records opening, assisted and hand entries, and closing, with who did it', async () => {
+		const { db, f, meetingId, residents, open } = await liveMeeting();
+		for (const r of residents) markAttendance(db, f, meetingId, r.residentId!, true, T0);
+		const pollId = open();
+		const officer = staff(db, 'officer');
+		assistBallot(
+			db,
+			officer,
+			{ pollId, residentId: residents[0].residentId!, choices: ['yes'], consentNote: '本人同意', ...ids() },
+			T0
+		);
+		setHandCounts(db, f, pollId, { yes: 1, no: 1 }, T0);
+		// A resident's own ballot is not an act of authority: it is not logged.
+		castBallot(db, residents[3], { pollId, ...ids(), choices: ['no'] }, T0);
+		closePoll(db, f, pollId, T0 + 1000);
+		const log = entries(db);
+		expect(log.map((e) => [e.action, e.actorUserId])).toEqual([
+			['poll.open', f.userId],
+			['ballot.assist', officer.userId],
+			['handCount.record', f.userId],
+			['poll.close', f.userId]
+		]);
+		expect(JSON.parse(log[2].detail)).toEqual({ counts: { yes: 1, no: 1 } });
+		expect(log.every((e) => e.subjectId === pollId)).toBe(true);
+	});
+
+	it('never writes a secret choice, and logs a timer close as the server', async () => {
+		const { db, f, meetingId, residents, open } = await liveMeeting();
+		markAttendance(db, f, meetingId, residents[0].residentId!, true, T0);
+		const pollId = open({ secret: true, liveTally: false }, 60);
+		assistBallot(
+			db,
+			staff(db, 'officer'),
+			{ pollId, residentId: residents[0].residentId!, choices: ['no'], consentNote: '本人同意', ...ids() },
+			T0
+		);
+		closeDuePolls(db, T0 + 61_000);
+		const log = entries(db);
+		expect(log.map((e) => e.action)).toEqual(['poll.open', 'ballot.assist', 'poll.close']);
+		expect(log[1].detail).not.toMatch(/"no"|choices|receipt/);
+		expect(log[2].actorUserId).toBeNull();
+		expect(JSON.parse(log[2].detail)).toMatchObject({ byTimer: true });
+	});
+
+	it('writes nothing when the act is refused', async () => {
+		const { db, residents, open } = await liveMeeting();
+		const pollId = open();
+		expect(() => setHandCounts(db, staff(db, 'officer'), pollId, { yes: 1 }, T0)).toThrow('FORBIDDEN');
+		expect(() => setHandCounts(db, staff(db, 'facilitator'), pollId, { yes: 99 }, T0)).toThrow(
+			'HAND_COUNT_BOUND'
+		);
+		expect(() => castBallot(db, residents[0], { pollId, ...ids(), choices: ['yes'] }, T0)).toThrow();
+		expect(entries(db).map((e) => e.action)).toEqual(['poll.open']);
+	});
+
+	it('records role changes and shows the log to admins only, newest first', async () => {
+		const { db, residents } = await liveMeeting();
+		const admin = staff(db, 'admin');
+		const officer = staff(db, 'officer');
+		const id = assignRole(db, admin, {
+			userId: officer.userId,
+			role: 'buildingHead',
+			scopeType: 'building',
+			scopeId: 1
+		});
+		removeRoleAssignment(db, admin, { roleAssignmentId: id });
+		const log = auditLog(db, admin);
+		expect(log.map((e) => e.action)).toEqual(['role.revoke', 'role.grant']);
+		expect(log[1]).toMatchObject({ actorName: admin.displayName, subjectId: officer.userId });
+		expect(log[1].detail).toMatchObject({ role: 'buildingHead', roleAssignmentId: id });
+		expect(() => auditLog(db, staff(db, 'facilitator'))).toThrow('FORBIDDEN');
+		expect(() => auditLog(db, residents[0])).toThrow('FORBIDDEN');
+		expect(() => auditLog(db, null)).toThrow('UNAUTHENTICATED');
+	});
+
+	it('cannot be rewritten or erased, even by a direct SQL statement', async () => {
+		const { db, open } = await liveMeeting();
+		open();
+		expect(() => db.$client.prepare('UPDATE audit_entry SET actor_user_id = NULL').run()).toThrow(
+			'AUDIT_APPEND_ONLY'
+		);
+		expect(() => db.$client.prepare('DELETE FROM audit_entry').run()).toThrow('AUDIT_APPEND_ONLY');
+		expect(entries(db)).toHaveLength(1);
+	});
+
+	it('checks in by phone without an entry (attendance is counted, not an act of authority)', async () => {
+		const { db, meetingId, residents } = await liveMeeting();
+		checkIn(db, residents[0], meetingId, getMeeting(db, meetingId).joinCode, T0);
+		expect(entries(db)).toHaveLength(0);
+	});
+});
