@@ -16,7 +16,9 @@ export const CloseCode = {
 	Forbidden: 4403,
 	NotFound: 4404,
 	BadMessage: 4400,
-	Reauthorize: 4509
+	Reauthorize: 4509,
+	/** Over the message rate: the provider waits, reconnects and syncs; its local document lost nothing. */
+	TooManyMessages: 4529
 } as const;
 
 /** Socket.IO connect errors carry one of these codes in `err.message`. */

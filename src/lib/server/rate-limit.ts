@@ -1,3 +1,5 @@
+import { DomainError } from './domain/errors';
+
 /**
  * Fixed-window counters with a growing wait after repeated failures.
  * In memory: one node serves a county (DESIGN.md); behind several nodes this moves to Redis.
@@ -46,3 +48,17 @@ export const loginLimiter = new RateLimiter(5, 15 * 60 * 1000);
  * cards at once; the tokens are unguessable anyway, so this only slows a flood.
  */
 export const invitationLimiter = new RateLimiter(300, 10 * 60 * 1000);
+
+/**
+ * Filing proposals: 20 an hour per account. An information officer filing for neighbours without
+ * phones stays well under it; a script filling the board does not.
+ */
+export const proposalLimiter = new RateLimiter(20, 60 * 60 * 1000);
+/** The no-JavaScript ballot form: 30 posts a minute per account (the socket path has its own bucket). */
+export const formBallotLimiter = new RateLimiter(30, 60 * 1000);
+
+/** Counts one attempt and refuses it (RATE_LIMITED, with the minutes to wait) beyond the limit. */
+export function enforce(limiter: RateLimiter, key: string, now = Date.now()): void {
+	const wait = limiter.consume(key, now);
+	if (wait > 0) throw new DomainError('RATE_LIMITED', { minutes: Math.ceil(wait / 60_000) });
+}

@@ -117,7 +117,8 @@ export function attachRealtime(
 		yjs.handleUpgrade(req, socket, head, {
 			docName,
 			canWrite: access === 'write' && auth !== null,
-			user: auth ? { id: auth.actor.userId, name: auth.actor.displayName } : { id: 0, name: 'projector' }
+			user: auth ? { id: auth.actor.userId, name: auth.actor.displayName } : { id: 0, name: 'projector' },
+			sessionId: auth?.sessionId
 		});
 	}
 
@@ -175,8 +176,9 @@ function guardPackets(socket: AppSocket, db: Db) {
 	};
 }
 
-/** Logging out ends that session's live connections too. */
+/** Logging out ends that session's live connections too, Socket.IO and Yjs alike. */
 export function disconnectSession(sessionId: string) {
 	io?.in(sessionRoom(sessionId)).emit('session:ended');
 	io?.in(sessionRoom(sessionId)).disconnectSockets(true);
+	yjsServer?.closeSession(sessionId);
 }

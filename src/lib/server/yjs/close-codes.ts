@@ -15,6 +15,10 @@ export const YjsCloseCode = {
 	internalError: 1011,
 	/** Permissions changed (reconnectAll): reconnect and be authorized afresh (see CloseCode). */
 	reauthorize: CloseCode.Reauthorize,
+	/** Over the per-connection message rate (see Connection.allow). */
+	tooManyMessages: CloseCode.TooManyMessages,
+	/** The session behind the connection ended (logout). */
+	sessionEnded: CloseCode.Unauthenticated,
 	/** A binary message that does not decode as the y-websocket protocol. */
 	malformedMessage: CloseCode.BadMessage
 } as const;

@@ -5,17 +5,37 @@ export type YjsConnectionContext = {
 	docName: string;
 	canWrite: boolean;
 	user: { id: number; name: string };
+	/** The login session behind it, so logging out closes it; none for an anonymous projector. */
+	sessionId?: string;
 };
+
+/**
+ * Messages a connection may send: a burst of 300 (a reconnect's resync, a paste), then 60 a second.
+ * A typist at 8 keys a second sends about 16 (updates and cursors); a flood is cut off.
+ */
+const BURST = 300;
+const PER_MS = 60 / 1000;
 
 /** One client socket serving one document. */
 export class Connection {
 	/** Cleared on each keep-alive ping, set again by the pong; still clear at the next ping means dead. */
 	alive = true;
+	private tokens = BURST;
+	private last = Date.now();
 
 	constructor(
 		readonly ws: WebSocket,
 		readonly ctx: YjsConnectionContext
 	) {}
+
+	/** Takes one message from the bucket; false once the connection is over its rate. */
+	allow(now = Date.now()): boolean {
+		this.tokens = Math.min(BURST, this.tokens + (now - this.last) * PER_MS);
+		this.last = now;
+		if (this.tokens < 1) return false;
+		this.tokens -= 1;
+		return true;
+	}
 
 	send(message: Uint8Array): void {
 		if (this.ws.readyState !== WebSocket.OPEN) return;

@@ -20,6 +20,8 @@ export type YjsServer = {
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: YjsConnectionContext): void;
 	/** Refuse a connection with a websocket close code (e.g. 4401 unauthenticated, 4403 forbidden) after completing the handshake so the browser sees the code. */
 	refuseUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void;
+	/** Closes the connections opened under a login session (on logout). */
+	closeSession(sessionId: string): void;
 	/** Compacts every loaded doc and closes all connections; resolves when stored. */
 	close(): Promise<void>;
 	/** For tests and benchmarks: number of loaded docs and connections. */

@@ -66,6 +66,10 @@ export function startYjsServer(opts: YjsServerOptions) {
 			// Closing (e.g. to reauthorize): late messages are moot or no longer authorized.
 			if (doc.broken || !doc.conns.has(conn) || conn.ws.readyState !== WebSocket.OPEN) return;
 			if (!isBinary) return conn.close(YjsCloseCode.unsupportedData, 'binary messages only');
+			if (!conn.allow()) {
+				conn.log('over the message rate, closing');
+				return conn.close(YjsCloseCode.tooManyMessages, 'too many messages');
+			}
 			try {
 				handleMessage(doc, conn, data as Buffer);
 			} catch (err) {
@@ -163,6 +167,12 @@ export function startYjsServer(opts: YjsServerOptions) {
 			} finally {
 				doc.destroy();
 			}
+		},
+
+		/** Closes every connection of a login session (logout): the provider is told it is unauthenticated. */
+		closeSession(sessionId: string): void {
+			for (const conn of connections)
+				if (conn.ctx.sessionId === sessionId) conn.close(YjsCloseCode.sessionEnded, 'session ended');
 		},
 
 		/** Closes every connection to a loaded doc so clients reconnect and are authorized afresh. */

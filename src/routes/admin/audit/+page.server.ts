@@ -7,7 +7,9 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
 	await parent();
 	const before = Number(url.searchParams.get('before'));
 	const entries = orError(() =>
-		auditLog(useDb(), locals.actor, { before: Number.isSafeInteger(before) && before > 0 ? before : undefined })
+		auditLog(useDb(), locals.actor, {
+			before: Number.isSafeInteger(before) && before > 0 ? before : undefined
+		})
 	);
 	return { entries, more: entries.length === AUDIT_PAGE, paged: url.searchParams.has('before') };
 };

@@ -4,6 +4,7 @@ import { useDb } from '$lib/server/db';
 import { PROPOSAL_CATEGORIES } from '$lib/server/db/schema';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
+import { enforce, proposalLimiter } from '$lib/server/rate-limit';
 import { errorMessage } from '$lib/i18n';
 import { error } from '@sveltejs/kit';
 import { failed } from '../../admin/forms.server';
@@ -62,14 +63,13 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const values = formValues(data);
 		const { forResidentId, ...input } = parsed.output;
-		const result = await runAction(
-			() =>
-				fileProposal(useDb(), locals.actor, {
-					...input,
-					forResidentId: forResidentId === '' ? undefined : forResidentId
-				}),
-			values
-		);
+		const result = await runAction(() => {
+			if (locals.actor) enforce(proposalLimiter, String(locals.actor.userId));
+			return fileProposal(useDb(), locals.actor, {
+				...input,
+				forResidentId: forResidentId === '' ? undefined : forResidentId
+			});
+		}, values);
 		if (failed(result)) return result;
 		redirect(303, `/proposals/${result}`);
 	}

@@ -12,6 +12,7 @@ import { getPoll } from '$lib/server/domain/polls';
 import { isDomainError } from '$lib/server/domain/errors';
 import { broadcastMeetingState } from '$lib/server/realtime';
 import { runAction } from '$lib/server/forms';
+import { enforce, formBallotLimiter } from '$lib/server/rate-limit';
 import { makeReceipt } from '$lib/receipt';
 import { meetingForScreen } from '../../access.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -66,15 +67,16 @@ export const actions: Actions = {
 			choices: data.getAll('choice').filter((c): c is string => typeof c === 'string')
 		});
 		if (!parsed.success) return fail(400, { code: 'NO_CHOICE' });
-		const result = await runAction(() =>
-			castBallot(useDb(), locals.actor, {
+		const result = await runAction(() => {
+			if (locals.actor) enforce(formBallotLimiter, String(locals.actor.userId));
+			return castBallot(useDb(), locals.actor, {
 				pollId,
 				ballotId: crypto.randomUUID(),
 				receipt: makeReceipt(),
 				choices: parsed.output.choices,
 				channel: 'form'
-			})
-		);
+			});
+		});
 		if (isActionFailure(result)) return result;
 		const cast = result as { receipt: string; duplicate: boolean };
 		broadcastMeetingState(meetingId);
