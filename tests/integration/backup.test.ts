@@ -174,4 +174,19 @@ describe('backup and restore', () => {
 		after.close();
 		expect(stored.n).toBe(VOTERS);
 	});
+
+	it('shows the audit log to admins only, on the restored server', async () => {
+		const page = await fetch(`${restored!.url}/admin/audit`, {
+			headers: { cookie: await login(restored!.url, 'admin') }
+		});
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('开启表决');
+		expect(html).toContain('表决 #');
+		const refused = await fetch(`${restored!.url}/admin/audit`, {
+			headers: { cookie: await login(restored!.url, 'facilitator') },
+			redirect: 'manual'
+		});
+		expect(refused.status).toBe(403);
+	});
 });
