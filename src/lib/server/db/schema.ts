@@ -576,3 +576,4 @@ export const pollBallotAlias = sqliteTable(
 export * from './schema-rules';
 export * from './schema-followup';
 export * from './schema-audit';
+export * from './schema-points';
