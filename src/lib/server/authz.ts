@@ -92,6 +92,14 @@ const PERMISSIONS = {
 	'dispatch.handle': ['departmentLiaison'],
 	/** 会议纪要: who writes the summary and signs for the chair. */
 	'minutes.edit': ['admin', 'facilitator', 'buildingHead'],
+	/**
+	 * 积分: the admin sets the rules, grants the base and corrects entries; building heads and information
+	 * officers know who helped or broke the negative list in their building and staff the redemption
+	 * desk, so they record those and see their scope's standings. Five-household heads do not: deducting
+	 * from one's own neighbours needs someone further off.
+	 */
+	'points.manage': ['admin'],
+	'points.record': ['admin', 'buildingHead', 'infoOfficer'],
 	/** The dashboard of proposals, resolutions, ratings and participation. */
 	'dashboard.view': ['admin', 'facilitator', 'committee', 'buildingHead'],
 	/** 审计日志: who opened and closed polls, recorded hands and proxies, changed roles. */
