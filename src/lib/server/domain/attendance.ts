@@ -8,6 +8,7 @@ import type { Db, Tx } from '../db';
 import { can, type Actor } from '../authz';
 import { attendance, speakerRequest } from '../db/schema';
 import { DomainError } from './errors';
+import { awardParticipation } from './points';
 import { eligibleParticipants } from './eligibility';
 import { canViewMeeting, findMeetingByCode, meetingFor, meetingScope, type Meeting } from './meetings';
 
@@ -21,7 +22,18 @@ function requireOpen(m: Meeting) {
 	if (m.status === 'closed') throw new DomainError('MEETING_STATE', { status: m.status });
 }
 
-function upsertAttendance(
+// 积分: being present pays once per meeting (the ledger's unique key), in the same transaction.
+function upsertAttendance(...args: Parameters<typeof writeAttendance>) {
+	const [db, m, residentId, , present] = args;
+	const now = args[7];
+	db.transaction((tx) => {
+		writeAttendance(...args);
+		if (present)
+			awardParticipation(tx, { residentId, code: 'attend', sourceType: 'meeting', sourceId: m.id }, now);
+	});
+}
+
+function writeAttendance(
 	db: Db,
 	m: Meeting,
 	residentId: number,

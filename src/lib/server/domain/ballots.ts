@@ -12,6 +12,7 @@ import type { BallotChannel } from '../db/schema';
 import { DomainError } from './errors';
 import { getMeeting, meetingFor } from './meetings';
 import { recordAudit } from './audit';
+import { awardParticipation } from './points';
 import { getPoll, isOpen, rulesOf, type Poll } from './polls';
 import type { Voter } from './rolls';
 import { handUnits, validChoices } from './tally';
@@ -152,6 +153,12 @@ function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
 				.get().id;
 			if (rules.secret)
 				tx.insert(pollChoice).values({ pollId: p.id, receipt: b.receipt, choices: b.choices }).run();
+			// 积分 for taking part: the source is the poll, never the ballot, so a secret choice stays unlinked.
+			awardParticipation(
+				tx,
+				{ residentId: b.voter.residentId, code: 'vote', sourceType: 'poll', sourceId: p.id },
+				now
+			);
 		}
 		tx.insert(pollBallotAlias).values({ pollId: p.id, ballotId: b.ballotId, voteId }).run();
 		if (b.channel in AUDITED) {

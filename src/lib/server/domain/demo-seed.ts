@@ -18,6 +18,7 @@ import {
 	roleAssignment
 } from '../db/schema';
 import { createStaffUser, issueInvitation } from './accounts';
+import { grantBaseFor } from './points';
 
 export const DEMO_PASSWORD = 'yizhan-demo';
 
@@ -122,6 +123,7 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 		for (const [role, scopeType, scopeId] of roles)
 			db.insert(roleAssignment).values({ userId, role, scopeType, scopeId }).run();
 	}
+	grantBaseFor(db, communityId, null); // 积分: the default rules and this year's base points
 	// Two residents' invitation links, printed once so a newcomer can try the phone view at once.
 	for (const residentId of ids.residentIds.slice(0, 2)) {
 		const { token } = issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });

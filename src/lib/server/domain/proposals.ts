@@ -26,6 +26,7 @@ import {
 	PROPOSAL_CATEGORIES
 } from '../db/schema';
 import { DomainError } from './errors';
+import { awardSeconded } from './points';
 
 export type Proposal = typeof proposal.$inferSelect;
 export type ProposalCategory = (typeof PROPOSAL_CATEGORIES)[number];
@@ -117,12 +118,14 @@ export function secondProposal(db: Db, actor: Actor | null, proposalId: number):
 			.returning()
 			.all();
 		if (inserted.length === 0) throw new DomainError('ALREADY_SECONDED');
-		return tx
+		const n = tx
 			.update(proposal)
 			.set({ secondCount: sql`${proposal.secondCount} + 1` })
 			.where(eq(proposal.id, proposalId))
 			.returning({ n: proposal.secondCount })
 			.get().n;
+		awardSeconded(tx, p, n);
+		return n;
 	});
 }
 

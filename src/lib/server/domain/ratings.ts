@@ -11,11 +11,25 @@ import { followUp, rating, resident } from '../db/schema';
 import { DomainError } from './errors';
 import { eligibleParticipants } from './eligibility';
 import { getFollowUp, meetingOfResolution } from './follow-ups';
+import { awardParticipation } from './points';
 
 const GRADES: readonly RatingGrade[] = ['satisfied', 'basic', 'unsatisfied'];
 
-/** A resident of the follow-up's scope rates the current round, once. */
+/** A resident of the follow-up's scope rates the current round, once; the first rating earns 积分. */
 export function rateFollowUp(
+	db: Db,
+	actor: Actor | null,
+	input: Parameters<typeof storeRating>[2],
+	now = Date.now()
+) {
+	db.transaction((tx) => {
+		storeRating(db, actor, input, now);
+		const e = { residentId: actor!.residentId!, sourceId: input.followUpId } as const;
+		awardParticipation(tx, { ...e, code: 'rate', sourceType: 'followUp' }, now);
+	});
+}
+
+function storeRating(
 	db: Db,
 	actor: Actor | null,
 	input: { followUpId: number; grade: string; comment?: string | null },

@@ -13,6 +13,7 @@ import { getMeeting, meetingFor } from './meetings';
 import { moveProposal } from './proposals';
 import { adoptOnResolution } from './rules-adoption';
 import { openFollowUp } from './follow-ups';
+import { awardResolved } from './points';
 import { countPoll, getPoll, rulesOf, type Poll } from './polls';
 import { tallyView, type Outcome } from './tally';
 
@@ -109,6 +110,7 @@ function writeResolution(db: Db, p: Poll, closedBy: number | null, now: number):
 		);
 		adoptOnResolution(tx, p.id, id, t.outcome === 'passed', now);
 		if (t.outcome === 'passed') openFollowUp(tx, m.communityId, id);
+		if (t.outcome === 'passed') awardResolved(tx, p.proposalId, now);
 		if (p.proposalId && t.outcome !== 'noQuorum') {
 			const prop = tx
 				.select({ status: proposal.status })
