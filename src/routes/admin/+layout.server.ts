@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { can, communityScope } from '$lib/server/authz';
+import { can, canSomewhere, communityScope } from '$lib/server/authz';
 import { useDb } from '$lib/server/db';
 import { listInvitationBuildings } from '$lib/server/domain/access';
 import { errorMessage } from '$lib/i18n';
@@ -15,9 +15,13 @@ export const load: LayoutServerLoad = ({ locals, route }) => {
 	const actor = locals.actor;
 	if (!actor) redirect(303, '/login');
 	const manage = can(actor, 'roster.manage', communityScope(actor.communityId));
-	if (manage) return { manage };
+	// 积分: building heads and information officers record points for their own buildings.
+	const points = canSomewhere(actor, 'points.record');
+	if (manage) return { manage, points };
+	if (points && route.id?.startsWith('/admin/points')) return { manage, points };
 	const issuer = listInvitationBuildings(useDb(), actor).length > 0;
-	if (issuer && route.id?.startsWith('/admin/invitations')) return { manage };
+	if (issuer && route.id?.startsWith('/admin/invitations')) return { manage, points };
 	if (issuer && route.id === '/admin') redirect(303, '/admin/invitations');
+	if (points && route.id === '/admin') redirect(303, '/admin/points');
 	error(403, { message: errorMessage('FORBIDDEN'), code: 'FORBIDDEN' });
 };
