@@ -3,8 +3,10 @@ import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { pointEntry, pointRule, resident } from '$lib/server/db/schema';
 import { DomainError } from '$lib/server/domain/errors';
+import { fileProposal, secondProposal } from '$lib/server/domain/proposals';
 import {
 	awardParticipation,
+	awardResolved,
 	grantBasePoints,
 	pointsBalance,
 	pointsYear,
@@ -373,5 +375,48 @@ describe('standings and the 文明楼栋 ranking', () => {
 		expect(csv.startsWith('\uFEFF')).toBe(true);
 		expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
 		expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + 6);
+	});
+});
+
+describe('proposals', () => {
+	const proposerOf = () => {
+		const proposer = residentActor(db, '1栋');
+		const id = fileProposal(db, proposer, {
+			title: '楼道灯坏了',
+			description: '三楼到五楼',
+			category: 'facilities',
+			about: { type: 'building', id: 1 }
+		});
+		return { id, residentId: proposer.residentId! };
+	};
+	const earned = (residentId: number, reason: string) =>
+		entries(residentId).filter((e) => e.reason === reason);
+
+	it('pays the proposer once when the seconds reach the rule’s threshold, not before', () => {
+		const r = rule('proposalSeconded');
+		updatePointRule(db, staff(db, 'admin'), {
+			ruleId: r.id,
+			amount: 5,
+			yearlyCap: 20,
+			threshold: 3,
+			active: true
+		});
+		const p = proposerOf();
+		for (const n of [1, 2]) secondProposal(db, residentActor(db, '1栋', n), p.id);
+		expect(earned(p.residentId, 'proposalSeconded')).toHaveLength(0);
+		for (const n of [3, 4]) secondProposal(db, residentActor(db, '1栋', n), p.id);
+		expect(earned(p.residentId, 'proposalSeconded')).toMatchObject([
+			{ amount: 5, sourceType: 'proposal', sourceId: p.id }
+		]);
+		// Seconding pays nobody else.
+		expect(earned(residentActor(db, '1栋', 3).residentId!, 'proposalSeconded')).toHaveLength(0);
+	});
+
+	it('pays the proposer once when a passed resolution answers the proposal', () => {
+		const p = proposerOf();
+		awardResolved(db, p.id, NOW);
+		awardResolved(db, p.id, NOW);
+		awardResolved(db, null, NOW);
+		expect(earned(p.residentId, 'proposalResolved')).toMatchObject([{ amount: 10, sourceId: p.id }]);
 	});
 });
