@@ -489,6 +489,7 @@ for (const mode of MODES) {
 			['a proposal', world.proposalPath],
 			['new proposal', '/proposals/new'],
 			['follow-ups', '/followups'],
+			['points', '/points'],
 			['a follow-up', world.followUpPath],
 			['published rules', '/rules/published'],
 			['a resolution', world.resolutionPath],
