@@ -63,13 +63,18 @@ export function ensurePointRules(db: Db | Tx, communityId: number): PointRule[] 
 		.all();
 }
 
+/** One rule by its code; the defaults are created only when the community has none yet (one query per ballot). */
 export function ruleByCode(db: Db | Tx, communityId: number, code: string): PointRule | undefined {
+	const find = () =>
+		db
+			.select()
+			.from(pointRule)
+			.where(and(eq(pointRule.communityId, communityId), eq(pointRule.code, code)))
+			.get();
+	const found = find();
+	if (found) return found;
 	ensurePointRules(db, communityId);
-	return db
-		.select()
-		.from(pointRule)
-		.where(and(eq(pointRule.communityId, communityId), eq(pointRule.code, code)))
-		.get();
+	return find();
 }
 
 /** Every member may read the rules: residents should know how points are earned and lost. */
