@@ -16,6 +16,7 @@ import {
 	underCap
 } from '$lib/server/domain/points';
 import { addPointRule, updatePointRule } from '$lib/server/domain/points-rules';
+import { deleteResident } from '$lib/server/domain/roster';
 import { buildingRanking, myPoints, pointsStandings, standingsCsv } from '$lib/server/domain/points-views';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
 
@@ -340,6 +341,13 @@ describe('the ledger is append-only', () => {
 		);
 		expect(() => db.$client.prepare('DELETE FROM point_entry').run()).toThrow(/POINTS_APPEND_ONLY/);
 		expect(pointsBalance(db, alice)).toBe(60);
+	});
+
+	it('keeps a resident with entries on the roster (IN_USE), so no entry loses its person', () => {
+		const carol = { id: residentActor(db, '3栋').residentId! };
+		db.$client.prepare('DELETE FROM user WHERE resident_id = ?').run(carol.id); // no account: only the ledger holds her
+		expect(code(() => deleteResident(db, staff(db, 'admin'), { residentId: carol.id }))).toBe('IN_USE');
+		expect(entries(carol.id)).toHaveLength(1);
 	});
 });
 
