@@ -228,6 +228,39 @@ describe('staff entries and bad input', () => {
 		expect(ledgerSize()).toBe(before);
 	});
 
+	it('books a double-clicked or resent staff form once, by the key the page made', () => {
+		const admin = staff(db, 'admin');
+		const key = 'a1b2c3d4-e5f6-4789-8abc-def012345678';
+		const clean = rule('cleaning').id;
+		const first = recordPointEntry(db, admin, { residentId: alice, ruleId: clean, requestKey: key }, NOW);
+		const before = ledgerSize();
+		expect(recordPointEntry(db, admin, { residentId: alice, ruleId: clean, requestKey: key }, NOW)).toBe(
+			first
+		);
+		const redeemKey = 'f0e1d2c3-b4a5-4697-8877-665544332211';
+		const r = redeemPoints(
+			db,
+			admin,
+			{ residentId: alice, points: 3, goods: '香皂', requestKey: redeemKey },
+			NOW
+		);
+		expect(
+			redeemPoints(db, admin, { residentId: alice, points: 3, goods: '香皂', requestKey: redeemKey }, NOW)
+		).toBe(r);
+		expect(ledgerSize()).toBe(before + 1);
+		// A key is one form for one resident: reused for another, or malformed, it is refused.
+		const other = staff(db, 'admin');
+		expect(
+			code(() =>
+				redeemPoints(db, other, { residentId: bob, points: 1, goods: '香皂', requestKey: redeemKey }, NOW)
+			)
+		).toBe('INVALID_INPUT');
+		expect(
+			code(() => recordPointEntry(db, admin, { residentId: alice, ruleId: clean, requestKey: '<x>' }, NOW))
+		).toBe('INVALID_INPUT');
+		expect(ledgerSize()).toBe(before + 1);
+	});
+
 	it('refuses negative, zero or huge amounts and keeps the ledger', () => {
 		const admin = staff(db, 'admin');
 		const fire = rule('blockingFireLane').id;

@@ -88,6 +88,11 @@ export const pointEntry = sqliteTable(
 		year: integer('year').notNull(),
 		/** Goods redeemed, what the volunteer did, what happened, why it was corrected. */
 		note: text('note'),
+		/**
+		 * The key of the staff form that wrote it (made when the form was shown), so a double-clicked
+		 * or resent form books once. Null for entries written by domain events.
+		 */
+		requestKey: text('request_key'),
 		/** Null when the app wrote it for a domain event. */
 		recordedByUserId: integer('recorded_by_user_id').references(() => user.id),
 		createdAt: integer('created_at', { mode: 'timestamp_ms' })
@@ -99,6 +104,7 @@ export const pointEntry = sqliteTable(
 		// a reversal's source is the entry it reverses, so nothing is reversed twice. Staff entries have
 		// no source id (NULLs never conflict).
 		uniqueIndex('point_entry_once_uq').on(t.residentId, t.reason, t.sourceType, t.sourceId),
+		uniqueIndex('point_entry_request_uq').on(t.requestKey),
 		index('point_entry_resident_idx').on(t.residentId, t.year),
 		index('point_entry_community_idx').on(t.communityId, t.year)
 	]

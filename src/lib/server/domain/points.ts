@@ -128,7 +128,13 @@ function cleanNote(note: string | null | undefined, max: number, required = fals
 export function recordPointEntry(
 	db: Db,
 	actor: Actor | null,
-	input: { residentId: number; ruleId: number; amount?: number | null; note?: string | null },
+	input: {
+		residentId: number;
+		ruleId: number;
+		amount?: number | null;
+		note?: string | null;
+		requestKey?: string | null;
+	},
 	now = Date.now()
 ): number {
 	const { actor: a, communityId } = requireRecorder(db, actor, input.residentId);
@@ -141,6 +147,8 @@ export function recordPointEntry(
 	const note = cleanNote(input.note, 200);
 	const year = pointsYear(now);
 	return db.transaction((tx) => {
+		const prior = priorEntry(tx, input.requestKey, input.residentId);
+		if (prior) return prior;
 		let amount = -given;
 		if (rule.kind === 'volunteer') {
 			amount = underCap(given, rule.yearlyCap, earnedThisYear(tx, input.residentId, rule.code, year));
@@ -157,6 +165,7 @@ export function recordPointEntry(
 				sourceType: 'staff',
 				year,
 				note,
+				requestKey: input.requestKey ?? null,
 				recordedByUserId: a.userId,
 				createdAt: new Date(now)
 			})
@@ -165,11 +174,29 @@ export function recordPointEntry(
 	});
 }
 
+const REQUEST_KEY = /^[A-Za-z0-9-]{16,64}$/;
+
+/**
+ * The entry a staff form already wrote under this key (a double click, a resent form): returned
+ * instead of booking again. A key seen for another resident is refused.
+ */
+function priorEntry(tx: Tx, key: string | null | undefined, residentId: number): number | null {
+	if (key === null || key === undefined) return null;
+	if (!REQUEST_KEY.test(key)) throw new DomainError('INVALID_INPUT', { field: 'requestKey' });
+	const e = tx
+		.select({ id: pointEntry.id, residentId: pointEntry.residentId })
+		.from(pointEntry)
+		.where(eq(pointEntry.requestKey, key))
+		.get();
+	if (e && e.residentId !== residentId) throw new DomainError('INVALID_INPUT', { field: 'requestKey' });
+	return e?.id ?? null;
+}
+
 /** 积分兑换: staff hand over goods for points; the balance is checked in the same transaction. */
 export function redeemPoints(
 	db: Db,
 	actor: Actor | null,
-	input: { residentId: number; points: number; goods: string },
+	input: { residentId: number; points: number; goods: string; requestKey?: string | null },
 	now = Date.now()
 ): number {
 	const { actor: a, communityId } = requireRecorder(db, actor, input.residentId);
@@ -177,6 +204,8 @@ export function redeemPoints(
 		throw new DomainError('INVALID_INPUT', { field: 'points' });
 	const goods = cleanNote(input.goods, 100, true);
 	return db.transaction((tx) => {
+		const prior = priorEntry(tx, input.requestKey, input.residentId);
+		if (prior) return prior;
 		const balance = pointsBalance(tx, input.residentId);
 		if (balance < input.points) throw new DomainError('POINTS_INSUFFICIENT', { balance });
 		return tx
@@ -189,6 +218,7 @@ export function redeemPoints(
 				sourceType: 'staff',
 				year: pointsYear(now),
 				note: goods,
+				requestKey: input.requestKey ?? null,
 				recordedByUserId: a.userId,
 				createdAt: new Date(now)
 			})

@@ -8,7 +8,7 @@ import { buildingRanking, pointsStandings, standingsReach } from '$lib/server/do
 import { building } from '$lib/server/db/schema';
 import { inArray } from 'drizzle-orm';
 import { act, failed, id, orError } from '../forms.server';
-import { note, optionalPoints, points } from './points.server';
+import { note, optionalPoints, points, requestKey } from './points.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -40,7 +40,9 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
 				(r) => r.active && (r.kind === 'volunteer' || r.kind === 'negative')
 			),
 			manage: can(locals.actor, 'points.manage', communityScope(locals.actor!.communityId)),
-			year: pointsYear(Date.now())
+			year: pointsYear(Date.now()),
+			// A fresh key each time the page is shown (it loads again after every action).
+			requestKey: crypto.randomUUID()
 		};
 	});
 };
@@ -49,14 +51,14 @@ export const actions: Actions = {
 	record: (e) =>
 		act(
 			e,
-			v.object({ residentId: id, ruleId: id, amount: optionalPoints, note }),
+			v.object({ residentId: id, ruleId: id, amount: optionalPoints, note, requestKey }),
 			(db, actor, input) => recordPointEntry(db, actor, input),
 			'created'
 		),
 	redeem: (e) =>
 		act(
 			e,
-			v.object({ residentId: id, points, goods: note }),
+			v.object({ residentId: id, points, goods: note, requestKey }),
 			(db, actor, input) => redeemPoints(db, actor, input),
 			'created'
 		),

@@ -10,3 +10,9 @@ export const optionalPoints = v.pipe(
 	v.transform((s) => (s ? Number(s) : null))
 );
 export const note = v.pipe(v.optional(v.string(), ''), v.maxLength(1000));
+/** The key the page made when it showed the form (see `requestKey` in the ledger); optional for scripts. */
+export const requestKey = v.pipe(
+	v.optional(v.string(), ''),
+	v.regex(/^(?:[A-Za-z0-9-]{16,64})?$/),
+	v.transform((s) => s || null)
+);
