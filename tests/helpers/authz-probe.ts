@@ -5,7 +5,6 @@
  * (anything else: a validation error, a state error), which no expectation accepts, so a denial is
  * always due to authorization and not to a bad payload.
  */
-import { count, eq } from 'drizzle-orm';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
@@ -13,7 +12,7 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Db } from '$lib/server/db';
-import { yjsSnapshot, yjsUpdate } from '$lib/server/db/schema';
+import { loadDocState } from '$lib/server/yjs/store';
 import type { Ack } from '$lib/realtime/protocol';
 
 export type Outcome = { verdict: 'allow' | 'deny' | 'other'; detail: string };
@@ -183,21 +182,19 @@ function updateMessage(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
-/** Rows stored for a Yjs document (the update log plus its snapshot, if any). */
-function storedRows(db: Db, docName: string): number {
-	const updates = db.select({ n: count() }).from(yjsUpdate).where(eq(yjsUpdate.docName, docName)).get()!.n;
-	const snap = db
-		.select({ at: yjsSnapshot.updatedAt })
-		.from(yjsSnapshot)
-		.where(eq(yjsSnapshot.docName, docName))
-		.get();
-	return updates * 1e13 + (snap?.at ? new Date(snap.at).getTime() : 0);
+/** Is the probe's key in the document as stored (snapshot plus update log)? */
+function storedKey(db: Db, docName: string, key: string): boolean {
+	const doc = new Y.Doc();
+	loadDocState(db, docName, doc);
+	return doc.getMap(PROBE_MAP).has(key);
 }
+
+const PROBE_MAP = 'authzMatrix';
 
 /**
  * A raw y-websocket session on a document: `read` waits for the server's sync step 2 (the document's
  * content); `write` also sends an update and then asks again, so the second step 2 comes after the
- * server handled the update on this connection, and says whether it was stored.
+ * server handled the update on this connection, and says whether the edit is in the stored document.
  */
 export function yjsProbe(
 	base: string,
@@ -211,7 +208,7 @@ export function yjsProbe(
 		const ws = new WebSocket(`${base.replace('http', 'ws')}/yjs/${docName}${params}`, {
 			headers: cookie ? { cookie } : {}
 		});
-		const before = storedRows(db, docName);
+		const key = `probe-${crypto.randomUUID()}`;
 		const doc = new Y.Doc();
 		let step2s = 0;
 		let done = false;
@@ -233,12 +230,12 @@ export function yjsProbe(
 			if (mode === 'read') return finish(allow('synced'));
 			if (step2s === 1) {
 				const edit = new Y.Doc();
-				edit.getMap('authzMatrix').set(`probe-${Date.now()}-${Math.random()}`, 1);
+				edit.getMap(PROBE_MAP).set(key, 1);
 				ws.send(updateMessage(Y.encodeStateAsUpdate(edit)));
 				ws.send(syncStep1(edit));
 				return;
 			}
-			finish(storedRows(db, docName) !== before ? allow('stored') : deny('write dropped'));
+			finish(storedKey(db, docName, key) ? allow('stored') : deny('write dropped'));
 		});
 		ws.on('close', (code) =>
 			finish(code === 4401 || code === 4403 ? deny(`closed ${code}`) : other(`closed ${code}`))

@@ -34,7 +34,7 @@ import { dispatch, followUp, followUpUpdate } from '$lib/server/db/schema-follow
 import { minutes, minutesSignature } from '$lib/server/db/schema-followup';
 import { createSession, generateSessionToken } from '$lib/server/session';
 import { makeReceipt } from '$lib/receipt';
-import { proxy } from '$lib/server/db/schema';
+import { handCountEntry, proxy } from '$lib/server/db/schema';
 import { rating } from '$lib/server/db/schema-followup';
 import { rulesComment, rulesPoll, rulesPublication, rulesVersion } from '$lib/server/db/schema-rules';
 import { recordWrittenProxy } from '$lib/server/domain/proxies';
@@ -993,7 +993,8 @@ const socketRows: Row[] = [
 		id: 'socket timer:start',
 		allow: MANAGE_A,
 		prepare: (ctx) => withCurrentItem(ctx),
-		run: (ctx, r, id) => emit(ctx, r, 'timer:start', { meetingId: id })
+		run: (ctx, r, id) => emit(ctx, r, 'timer:start', { meetingId: id }),
+		effect: (ctx, id) => meetingStatus(ctx, id).timerStartedAt !== null
 	}),
 	row<number>({
 		id: 'socket timer:pause',
@@ -1095,13 +1096,17 @@ const socketRows: Row[] = [
 		id: 'socket hands:set',
 		allow: MANAGE_A,
 		prepare: (ctx) => openPoll(ctx),
-		run: (ctx, r, p) => emit(ctx, r, 'hands:set', { pollId: p.pollId, counts: { yes: 0, no: 0, abstain: 0 } })
+		run: (ctx, r, p) =>
+			emit(ctx, r, 'hands:set', { pollId: p.pollId, counts: { yes: 0, no: 0, abstain: 0 } }),
+		effect: (ctx, p) => exists(ctx, handCountEntry, eq(handCountEntry.pollId, p.pollId))
 	}),
 	row<number>({
 		id: 'socket proxy:designate',
 		allow: ['resident'],
 		prepare: (ctx) => liveMeeting(ctx),
-		run: (ctx, r, id) => emit(ctx, r, 'proxy:designate', { meetingId: id, proxyResidentId: ctx.w.residentA2 })
+		run: (ctx, r, id) =>
+			emit(ctx, r, 'proxy:designate', { meetingId: id, proxyResidentId: ctx.w.residentA2 }),
+		effect: (ctx, id) => exists(ctx, proxy, eq(proxy.meetingId, id))
 	}),
 	row<number>({
 		id: 'socket proxy:revoke',
