@@ -16,7 +16,19 @@ export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20260708);
 export const fuzzRuns = (fallback: number) => Number(process.env.FUZZ_RUNS ?? fallback);
 
 export function fuzzParams(runs: number): fc.Parameters<unknown> {
-	return { seed: FUZZ_SEED, numRuns: fuzzRuns(runs), endOnFailure: true, verbose: 1 };
+	return {
+		seed: FUZZ_SEED,
+		numRuns: fuzzRuns(runs),
+		endOnFailure: true,
+		// Counterexamples hold 100 KB strings: print them cut short (the seed and path replay them).
+		reporter: (out) => {
+			if (out.failed)
+				throw new Error(
+					`fuzz failed at run ${out.numRuns} (FUZZ_SEED=${FUZZ_SEED}, path ${out.counterexamplePath}): ` +
+						`${String(out.errorInstance ?? '').slice(0, 1500)}\ninput: ${fc.stringify(out.counterexample).slice(0, 1500)}`
+				);
+		}
+	};
 }
 
 export function announceSeed(area: string) {

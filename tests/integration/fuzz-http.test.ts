@@ -16,7 +16,7 @@ import { createMeeting } from '$lib/server/domain/meetings';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { startServer, type TestServer } from '../helpers/server';
 import { residentsOf } from '../helpers/residents';
-import { login } from '../helpers/http';
+import { login, postForm } from '../helpers/http';
 import {
 	announceSeed,
 	changedTables,
@@ -182,6 +182,19 @@ describe('form actions and endpoints under odd values', () => {
 		// A route with actions whose names the scan could not read would be silently unfuzzed.
 		for (const r of routes) if (r.hasActions) expect(r.actions.length, r.file).toBeGreaterThan(0);
 		console.log(`[fuzz] http targets: ${actions} actions, ${targets.length - actions} GET routes`);
+	});
+
+	// Regression (FUZZ_SEED=1, FUZZ_RUNS=1200): a 100 KB `back` field went into the Location header,
+	// which Node's fetch refused (HeadersOverflowError) and a proxy would answer with 502.
+	it('sends the browser back to a short path only', async () => {
+		for (const [path, fields] of [
+			['/settings?/elder', { elder: 'on' }],
+			['/lang?/switch', { locale: 'en' }]
+		] as const) {
+			const res = await postForm(`${server.url}${path}`, { ...fields, back: '/' + 'x'.repeat(100_000) });
+			expect(res.status, path).toBe(303);
+			expect(res.headers.get('location')!.length, path).toBeLessThan(3000);
+		}
 	});
 
 	it('never answers 5xx; a refusal has a known code and changes nothing', async () => {
