@@ -289,6 +289,20 @@ describe('the Yjs endpoint under malformed messages', () => {
 		expect(await healthy(server.url)).toBe(true);
 	});
 
+	// Regression (FUZZ_SEED=1, run 56): a real update with one byte flipped decoded its structs, which
+	// were applied and stored, then failed on the truncated delete set and closed with 4400: a refused
+	// message had changed the document.
+	it('stores nothing of an update it refuses', async () => {
+		const before = storedAgenda();
+		const flipped = Uint8Array.from([
+			0, 2, 57, 1, 2, 141, 234, 189, 225, 3, 0, 39, 1, 5, 105, 116, 101, 109, 115, 4, 101, 118, 105, 108, 2,
+			4, 0, 141, 234, 189, 84, 3, 0, 25, 60, 115, 99, 114, 105, 112, 116, 62, 97, 108, 101, 114, 116, 40, 49,
+			41, 60, 47, 115, 99, 114, 105, 112, 116, 62, 0
+		]);
+		expect(await sendRaw(cookies.editor, flipped)).toBe(YjsCloseCode.malformedMessage);
+		expect(storedAgenda()).toEqual(before);
+	});
+
 	it('closes with its own code or ignores the message, and the stored agenda stays the same', async () => {
 		const figures = new Map<string, { sent: number; closed: Record<number, number>; ignored: number }>();
 		let n = 0;
