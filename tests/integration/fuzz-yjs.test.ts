@@ -21,7 +21,9 @@ import { addItem, listItems } from '$lib/agenda';
 import { YjsCloseCode } from '$lib/server/yjs/close-codes';
 import { startServer, type TestServer } from '../helpers/server';
 import { residentsOf } from '../helpers/residents';
-import { login } from '../helpers/http';
+import { login, postForm } from '../helpers/http';
+import { createSession, generateSessionToken } from '$lib/server/session';
+import { NODE, RULES_FRAGMENT } from '$lib/rules/schema';
 import { providerFor, synced } from '../helpers/yjs';
 import { io as connectSocket } from 'socket.io-client';
 import type { Ack } from '$lib/realtime/protocol';
@@ -287,6 +289,59 @@ describe('the Yjs endpoint under malformed messages', () => {
 			expect(await res.text()).not.toContain('<script>alert(1)</script>');
 		}
 		expect(await healthy(server.url)).toBe(true);
+	});
+
+	it('a rules draft of odd shapes breaks no rules page or version', async () => {
+		const token = generateSessionToken();
+		createSession(db, token, db.select().from(user).where(eq(user.username, 'committee')).get()!.id);
+		const cookie = `yizhan_session=${token}`;
+		const doc = new Y.Doc();
+		const provider = providerFor(server.url, 'rules:1', cookie, doc);
+		await synced(provider);
+		doc.transact(() => {
+			const f = doc.getXmlFragment(RULES_FRAGMENT);
+			const clause = (id: unknown, ...kids: Array<Y.XmlElement | Y.XmlText>) => {
+				const el = new Y.XmlElement(NODE.clause);
+				if (id !== undefined) el.setAttribute('id', id as string);
+				el.insert(0, kids);
+				return el;
+			};
+			const para = (t: string) => {
+				const el = new Y.XmlElement(NODE.paragraph);
+				el.insert(0, [new Y.XmlText(t)]);
+				return el;
+			};
+			f.insert(0, [
+				new Y.XmlText('<script>alert(1)</script>'),
+				clause(undefined, para('无编号的条款')),
+				clause(42 as unknown, para('编号是数字')),
+				clause({ x: 1 } as unknown, para('编号是对象')),
+				clause('"><img src=x onerror=alert(1)>', para('<script>alert(1)</script>')),
+				clause('dup', para('重复一')),
+				clause('dup', para('重复二')),
+				new Y.XmlElement('script'),
+				clause('empty')
+			]);
+		});
+		for (
+			let i = 0;
+			i < 100 && !db.$client.prepare(`select 1 from yjs_update where doc_name = 'rules:1'`).get();
+			i++
+		)
+			await new Promise((r) => setTimeout(r, 50));
+		provider.destroy();
+		for (const path of ['/rules', '/rules/versions', '/rules/comments', '/rules/adopt', '/rules/published']) {
+			const res = await fetch(server.url + path, { headers: { cookie } });
+			expect(res.status, path).toBeLessThan(500);
+			expect(await res.text(), path).not.toContain('<script>alert(1)</script>');
+		}
+		const saved = await postForm(`${server.url}/rules/versions?/save`, { name: '第一稿' }, cookie);
+		expect(saved.status).toBeLessThan(500);
+		const versions = await fetch(`${server.url}/rules/versions`, { headers: { cookie } });
+		expect(versions.status).toBeLessThan(500);
+		expect(await versions.text()).not.toContain('<script>alert(1)</script>');
+		expect(await healthy(server.url)).toBe(true);
+		expect(server.output()).not.toMatch(/TypeError|RangeError|listener failed/);
 	});
 
 	// Regression (FUZZ_SEED=1, run 56): a real update with one byte flipped decoded its structs, which
