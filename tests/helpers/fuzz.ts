@@ -197,6 +197,8 @@ export function declaredClientEvents(): string[] {
 export type RouteFile = {
 	file: string;
 	route: string;
+	/** The file exports `actions` (then `actions` must have found their names). */
+	hasActions: boolean;
 	actions: string[];
 	fields: string[];
 	handlers: string[];
@@ -225,7 +227,8 @@ export function scanRoutes(): RouteFile[] {
 				const handlers = [...src.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
 				out.push({
 					file: p.slice(root.length + 1),
-					route: route === '/' ? '/' : route,
+					route,
+					hasActions: block !== undefined,
 					actions,
 					fields: [...fields],
 					handlers
