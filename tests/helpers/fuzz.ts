@@ -15,10 +15,16 @@ export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20260708);
 /** Inputs per area in `npm test`; raise it for a long run (FUZZ_RUNS=2000). */
 export const fuzzRuns = (fallback: number) => Number(process.env.FUZZ_RUNS ?? fallback);
 
+/** A test timeout that grows with FUZZ_RUNS, so a long run is not cut off by the default one. */
+export const fuzzTimeout = (defaultRuns: number, msPerRun: number) =>
+	Math.max(120_000, fuzzRuns(defaultRuns) * msPerRun + 30_000);
+
 export function fuzzParams(runs: number): fc.Parameters<unknown> {
 	return {
 		seed: FUZZ_SEED,
 		numRuns: fuzzRuns(runs),
+		// Replays one failing input: FUZZ_SEED=3 FUZZ_PATH=741 (the path a failure prints).
+		...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
 		endOnFailure: true,
 		// Counterexamples hold 100 KB strings: print them cut short (the seed and path replay them).
 		reporter: (out) => {

@@ -22,6 +22,7 @@ import {
 	changedTables,
 	dbDigest,
 	fuzzParams,
+	fuzzTimeout,
 	healthy,
 	hostileString,
 	KNOWN_CODES,
@@ -144,7 +145,30 @@ const targets: Target[] = [
 		.map((route) => ({ kind: 'get' as const, route }))
 ];
 
-const stats = { requests: 0, accepted: 0, refused: 0, redirected: 0, byStatus: new Map<number, number>() };
+const stats = {
+	resets: 0,
+	requests: 0,
+	accepted: 0,
+	refused: 0,
+	redirected: 0,
+	byStatus: new Map<number, number>()
+};
+
+/** fetch, with the reason a response could not be read (e.g. HeadersOverflowError) in the message. */
+async function fetchOrExplain(url: string, init: RequestInit, retried = false): Promise<Response> {
+	try {
+		return await fetch(url, init);
+	} catch (e) {
+		const cause = String((e as Error & { cause?: unknown }).cause ?? e);
+		// Seen once in 3,000 long-run inputs (FUZZ_SEED=3, run 742, not when replayed alone): a pooled
+		// keep-alive socket reset under load. Retried once, after a health check; twice fails the run.
+		if (!retried && /ECONNRESET|socket hang up/.test(cause) && (await healthy(server.url))) {
+			stats.resets++;
+			return fetchOrExplain(url, init, true);
+		}
+		throw new Error(`fetch ${url} failed: ${cause}`, { cause: e });
+	}
+}
 
 async function post(
 	path: string,
@@ -162,7 +186,7 @@ async function post(
 		body.append('photos', new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x3c, 0x73])]), '<script>.jpg');
 		body.append('file', new Blob(['=cmd|x\n<script>alert(1)</script>,1']), 'roster.csv');
 	} else body = new URLSearchParams(fields);
-	return fetch(url, {
+	return fetchOrExplain(url, {
 		method: 'POST',
 		redirect: 'manual',
 		headers: {
@@ -197,71 +221,75 @@ describe('form actions and endpoints under odd values', () => {
 		}
 	});
 
-	it('never answers 5xx; a refusal has a known code and changes nothing', async () => {
-		const arb = fc.constantFrom(...targets).chain((t) =>
-			fc.record({
-				target: fc.constant(t),
-				role: fc.constantFrom<Role>('admin', 'resident', 'anonymous'),
-				path: pathFor(t.route.route),
-				fields: fieldsFor(t.route),
-				multipart: fc.nat(5).map((n) => n === 0),
-				html: fc.nat(4).map((n) => n === 0),
-				query: fc.option(hostileString, { nil: undefined })
-			})
-		);
-		await fc.assert(
-			fc.asyncProperty(arb, async ({ target, role, path, fields, multipart, html, query }) => {
-				stats.requests++;
-				const label = `${role} ${target.kind === 'action' ? `POST ${path}?/${target.action}` : `GET ${path}`} ${JSON.stringify(fields).slice(0, 200)}`;
-				const before = dbDigest(server.dbPath);
-				const res =
-					target.kind === 'action'
-						? await post(path, target.action, fields, cookies[role], multipart, html)
-						: await fetch(
-								`${server.url}${path}${query === undefined ? '' : `?q=${encodeURIComponent(query)}&building=${encodeURIComponent(query)}`}`,
-								{
-									redirect: 'manual',
-									headers: cookies[role] ? { cookie: cookies[role] } : {}
-								}
-							);
-				stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
-				const text = await res.text();
-				expect(res.status, label).toBeLessThan(500);
-				if (target.kind === 'get') return;
-				if (html) {
-					if (res.status < 400) return;
+	it(
+		'never answers 5xx; a refusal has a known code and changes nothing',
+		async () => {
+			const arb = fc.constantFrom(...targets).chain((t) =>
+				fc.record({
+					target: fc.constant(t),
+					role: fc.constantFrom<Role>('admin', 'resident', 'anonymous'),
+					path: pathFor(t.route.route),
+					fields: fieldsFor(t.route),
+					multipart: fc.nat(5).map((n) => n === 0),
+					html: fc.nat(4).map((n) => n === 0),
+					query: fc.option(hostileString, { nil: undefined })
+				})
+			);
+			await fc.assert(
+				fc.asyncProperty(arb, async ({ target, role, path, fields, multipart, html, query }) => {
+					stats.requests++;
+					const label = `${role} ${target.kind === 'action' ? `POST ${path}?/${target.action}` : `GET ${path}`} ${JSON.stringify(fields).slice(0, 200)}`;
+					const before = dbDigest(server.dbPath);
+					const res =
+						target.kind === 'action'
+							? await post(path, target.action, fields, cookies[role], multipart, html)
+							: await fetchOrExplain(
+									`${server.url}${path}${query === undefined ? '' : `?q=${encodeURIComponent(query)}&building=${encodeURIComponent(query)}`}`,
+									{
+										redirect: 'manual',
+										headers: cookies[role] ? { cookie: cookies[role] } : {}
+									}
+								);
+					stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
+					const text = await res.text();
+					expect(res.status, label).toBeLessThan(500);
+					if (target.kind === 'get') return;
+					if (html) {
+						if (res.status < 400) return;
+						stats.refused++;
+						expect(changedTables(before, dbDigest(server.dbPath)), label).toEqual([]);
+						return;
+					}
+					let result: { type: string; status?: number; data?: string; error?: { code?: string } };
+					try {
+						result = JSON.parse(text);
+					} catch {
+						// A 4xx page (e.g. 403 cross-site) rather than an ActionResult: no change allowed.
+						expect(res.status, label).toBeGreaterThanOrEqual(400);
+						result = { type: 'failure', status: res.status };
+					}
+					if (result.type === 'error') {
+						// error(4xx) from a load or guard: the HTTP status says which; it carries a code too.
+						expect(result.status ?? res.status, `${label}: ${text.slice(0, 300)}`).toBeLessThan(500);
+						expect(KNOWN_CODES.has(result.error?.code ?? ''), `${label}: ${text.slice(0, 300)}`).toBe(true);
+					}
+					if (result.type === 'success' || result.type === 'redirect') {
+						stats[result.type === 'redirect' ? 'redirected' : 'accepted']++;
+						return;
+					}
 					stats.refused++;
+					if (result.type === 'failure' && result.data)
+						expect(
+							[...KNOWN_CODES].some((c) => result.data!.includes(`"${c}"`)),
+							`${label}: ${result.data.slice(0, 200)}`
+						).toBe(true);
 					expect(changedTables(before, dbDigest(server.dbPath)), label).toEqual([]);
-					return;
-				}
-				let result: { type: string; status?: number; data?: string; error?: { code?: string } };
-				try {
-					result = JSON.parse(text);
-				} catch {
-					// A 4xx page (e.g. 403 cross-site) rather than an ActionResult: no change allowed.
-					expect(res.status, label).toBeGreaterThanOrEqual(400);
-					result = { type: 'failure', status: res.status };
-				}
-				if (result.type === 'error') {
-					// error(4xx) from a load or guard: the HTTP status says which; it carries a code too.
-					expect(result.status ?? res.status, `${label}: ${text.slice(0, 300)}`).toBeLessThan(500);
-					expect(KNOWN_CODES.has(result.error?.code ?? ''), `${label}: ${text.slice(0, 300)}`).toBe(true);
-				}
-				if (result.type === 'success' || result.type === 'redirect') {
-					stats[result.type === 'redirect' ? 'redirected' : 'accepted']++;
-					return;
-				}
-				stats.refused++;
-				if (result.type === 'failure' && result.data)
-					expect(
-						[...KNOWN_CODES].some((c) => result.data!.includes(`"${c}"`)),
-						`${label}: ${result.data.slice(0, 200)}`
-					).toBe(true);
-				expect(changedTables(before, dbDigest(server.dbPath)), label).toEqual([]);
-			}),
-			fuzzParams(300)
-		);
-		expect(await healthy(server.url)).toBe(true);
-		console.log('[fuzz] http', { ...stats, byStatus: Object.fromEntries(stats.byStatus) });
-	}, 150_000);
+				}),
+				fuzzParams(300)
+			);
+			expect(await healthy(server.url)).toBe(true);
+			console.log('[fuzz] http', { ...stats, byStatus: Object.fromEntries(stats.byStatus) });
+		},
+		fuzzTimeout(300, 300)
+	);
 });

@@ -24,6 +24,7 @@ import {
 	dbDigest,
 	declaredClientEvents,
 	fuzzParams,
+	fuzzTimeout,
 	healthy,
 	hostileString,
 	hostileValue,
@@ -243,56 +244,60 @@ describe('socket events under hostile input', () => {
 		expect(err.message).toBe('UNAUTHENTICATED');
 	});
 
-	it('answers every payload with a coded envelope and changes nothing when it refuses', async () => {
-		const arb = fc.constantFrom(...EVENTS).chain((event) =>
-			fc.record({
-				event: fc.constant(event),
-				role: fc.constantFrom<Role>('resident', 'facilitator', 'projector'),
-				payload: mutated(event),
-				withAck: fc.nat(9).map((n) => n > 0)
-			})
-		);
-		await fc.assert(
-			fc.asyncProperty(arb, async ({ event, role, payload, withAck }) => {
-				const s = await socketAs(role);
-				stats.sent++;
-				const before = dbDigest(server.dbPath);
-				if (!withAck) {
-					stats.noAck++;
-					s.emit(event, payload);
-					// Ordered per socket: once this is answered the one before was handled.
-					const after = await ask(s, 'meeting:leave', { meetingId: ids.live });
-					expect(after.kind === 'ack' || after.kind === 'disconnected').toBe(true);
-					return;
-				}
-				let out = await ask(s, event, payload);
-				while (out.kind === 'ack' && !out.res.ok && out.res.error.code === 'RATE_LIMITED') {
-					await new Promise((r) => setTimeout(r, 100));
-					out = await ask(s, event, payload);
-				}
-				if (out.kind === 'timeout')
-					throw new Error(`no answer to ${event} as ${role}: ${JSON.stringify(payload)?.slice(0, 300)}`);
-				if (out.kind === 'disconnected') {
-					stats.dropped++;
-					expect(JSON.stringify(payload).length).toBeGreaterThan(60_000);
-				} else if (out.res.ok) {
-					stats.accepted++;
-					return;
-				} else {
-					stats.refused++;
-					const code = out.res.error.code;
-					stats.codes.set(code, (stats.codes.get(code) ?? 0) + 1);
-					expect(KNOWN_CODES.has(code), `${event} as ${role} answered ${code}`).toBe(true);
-					expect(typeof out.res.error.message).toBe('string');
-				}
-				expect(changedTables(before, dbDigest(server.dbPath)), `${event} as ${role}`).toEqual([]);
-			}),
-			fuzzParams(400)
-		);
-		expect(await healthy(server.url)).toBe(true);
-		expect(server.output()).not.toMatch(/socket handler failed|uncaught|unhandled/i);
-		console.log('[fuzz] socket', { ...stats, codes: Object.fromEntries(stats.codes) });
-	}, 120_000);
+	it(
+		'answers every payload with a coded envelope and changes nothing when it refuses',
+		async () => {
+			const arb = fc.constantFrom(...EVENTS).chain((event) =>
+				fc.record({
+					event: fc.constant(event),
+					role: fc.constantFrom<Role>('resident', 'facilitator', 'projector'),
+					payload: mutated(event),
+					withAck: fc.nat(9).map((n) => n > 0)
+				})
+			);
+			await fc.assert(
+				fc.asyncProperty(arb, async ({ event, role, payload, withAck }) => {
+					const s = await socketAs(role);
+					stats.sent++;
+					const before = dbDigest(server.dbPath);
+					if (!withAck) {
+						stats.noAck++;
+						s.emit(event, payload);
+						// Ordered per socket: once this is answered the one before was handled.
+						const after = await ask(s, 'meeting:leave', { meetingId: ids.live });
+						expect(after.kind === 'ack' || after.kind === 'disconnected').toBe(true);
+						return;
+					}
+					let out = await ask(s, event, payload);
+					while (out.kind === 'ack' && !out.res.ok && out.res.error.code === 'RATE_LIMITED') {
+						await new Promise((r) => setTimeout(r, 100));
+						out = await ask(s, event, payload);
+					}
+					if (out.kind === 'timeout')
+						throw new Error(`no answer to ${event} as ${role}: ${JSON.stringify(payload)?.slice(0, 300)}`);
+					if (out.kind === 'disconnected') {
+						stats.dropped++;
+						expect(JSON.stringify(payload).length).toBeGreaterThan(60_000);
+					} else if (out.res.ok) {
+						stats.accepted++;
+						return;
+					} else {
+						stats.refused++;
+						const code = out.res.error.code;
+						stats.codes.set(code, (stats.codes.get(code) ?? 0) + 1);
+						expect(KNOWN_CODES.has(code), `${event} as ${role} answered ${code}`).toBe(true);
+						expect(typeof out.res.error.message).toBe('string');
+					}
+					expect(changedTables(before, dbDigest(server.dbPath)), `${event} as ${role}`).toEqual([]);
+				}),
+				fuzzParams(400)
+			);
+			expect(await healthy(server.url)).toBe(true);
+			expect(server.output()).not.toMatch(/socket handler failed|uncaught|unhandled/i);
+			console.log('[fuzz] socket', { ...stats, codes: Object.fromEntries(stats.codes) });
+		},
+		fuzzTimeout(400, 150)
+	);
 
 	it('refuses out-of-order requests: ballot before join, close before open, hands on a closed poll', async () => {
 		const resident = await socketAs('resident');
