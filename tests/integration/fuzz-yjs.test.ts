@@ -366,6 +366,13 @@ describe('the Yjs endpoint under malformed messages', () => {
 			const figures = new Map<string, { sent: number; closed: Record<number, number>; ignored: number }>();
 			let n = 0;
 			let edits = 0;
+			/**
+			 * An editor's update that decodes but waits on structs nobody sent stays pending in the
+			 * server's doc, as Yjs intends for out-of-order delivery, and reaches the snapshot at the next
+			 * compaction (when the last connection closes): from then on the stored state vector may move
+			 * without new input, so only the agenda itself is compared (seen with FUZZ_SEED=2 and 4).
+			 */
+			let pendingPossible = false;
 			await fc.assert(
 				fc.asyncProperty(messages, fc.constantFrom('editor', 'reader'), async ({ kind, data }, role) => {
 					const before = storedAgenda();
@@ -380,11 +387,13 @@ describe('the Yjs endpoint under malformed messages', () => {
 					if (role === 'editor' && code === null && isCleanUpdate(data)) {
 						// A decodable update from an editor is an edit: stored, and readable by every reader.
 						edits++;
+						pendingPossible = true;
 						original = after.text;
 						return;
 					}
 					expect(after.text, `${kind} as ${role}`).toBe(original);
-					if (role === 'reader' || code !== null) expect(after.rows).toBe(before.rows);
+					if (role === 'editor' && code === null) pendingPossible = true;
+					if (!pendingPossible && (role === 'reader' || code !== null)) expect(after.rows).toBe(before.rows);
 					if (++n % 25 === 0) expect(await healthy(server.url)).toBe(true);
 				}),
 				fuzzParams(120)
