@@ -22,20 +22,35 @@ export function itemsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 	return doc.getMap('items');
 }
 
+/**
+ * An item's map, or undefined. Any editor's client can write any shape into the document, so readers
+ * (every phone, the projector, minutes, polls) skip entries that are not item maps instead of throwing.
+ */
+export function itemAt(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
+	const m: unknown = itemsMap(doc).get(id);
+	return m instanceof Y.Map ? m : undefined;
+}
+
+const textOf = (v: unknown) => (v instanceof Y.Text ? v.toString() : '');
+const finiteOr = (v: unknown, fallback: number) =>
+	typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+
 function readItem(id: string, m: Y.Map<unknown>): AgendaItem {
+	const proposalId = m.get('proposalId');
 	return {
 		id,
-		title: (m.get('title') as Y.Text | undefined)?.toString() ?? '',
-		notes: (m.get('notes') as Y.Text | undefined)?.toString() ?? '',
-		minutes: Number(m.get('minutes') ?? 0),
-		order: Number(m.get('order') ?? 0),
-		proposalId: (m.get('proposalId') as number | undefined) ?? null
+		title: textOf(m.get('title')),
+		notes: textOf(m.get('notes')),
+		minutes: clampMinutes(finiteOr(m.get('minutes'), 0)),
+		order: finiteOr(m.get('order'), 0),
+		proposalId: Number.isSafeInteger(proposalId) ? (proposalId as number) : null
 	};
 }
 
 /** Items in agenda order; ties (two items placed at once in the same spot) break by id, the same everywhere. */
 export function listItems(doc: Y.Doc): AgendaItem[] {
 	return [...itemsMap(doc).entries()]
+		.filter((e): e is [string, Y.Map<unknown>] => e[1] instanceof Y.Map)
 		.map(([id, m]) => readItem(id, m))
 		.sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
 }
@@ -71,7 +86,7 @@ export function clampMinutes(n: number): number {
 /** Moves an item to `toIndex` in the current order by giving it an order between its new neighbours. */
 export function moveItem(doc: Y.Doc, id: string, toIndex: number) {
 	const others = listItems(doc).filter((i) => i.id !== id);
-	const m = itemsMap(doc).get(id);
+	const m = itemAt(doc, id);
 	if (!m) return;
 	const index = Math.max(0, Math.min(others.length, toIndex));
 	const before = others[index - 1]?.order;
@@ -92,11 +107,12 @@ export function removeItem(doc: Y.Doc, id: string) {
 }
 
 export function setMinutes(doc: Y.Doc, id: string, minutes: number) {
-	itemsMap(doc).get(id)?.set('minutes', clampMinutes(minutes));
+	itemAt(doc, id)?.set('minutes', clampMinutes(minutes));
 }
 
 export function itemText(doc: Y.Doc, id: string, field: 'title' | 'notes'): Y.Text | undefined {
-	return itemsMap(doc).get(id)?.get(field) as Y.Text | undefined;
+	const t = itemAt(doc, id)?.get(field);
+	return t instanceof Y.Text ? t : undefined;
 }
 
 /** The proposal ids linked from the agenda. */

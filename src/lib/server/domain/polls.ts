@@ -5,7 +5,7 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import type { PollView, OpenPollPayload, TallyView } from '$lib/realtime/poll';
-import { itemsMap } from '$lib/agenda';
+import { itemAt } from '$lib/agenda';
 import type { Db } from '../db';
 import type { Actor } from '../authz';
 import { handCount, poll, pollChoice, pollVote, resolution, type BallotChannel } from '../db/schema';
@@ -74,7 +74,7 @@ function checkRules(rules: PollRules) {
 /** The proposal an agenda item answers, read from the agenda document. */
 function linkedProposal(docs: DocumentStore, meetingId: number, itemId: string | null): number | null {
 	if (!itemId) return null;
-	const id = docs.read(agendaDocName(meetingId), (doc) => itemsMap(doc).get(itemId)?.get('proposalId'));
+	const id = docs.read(agendaDocName(meetingId), (doc) => itemAt(doc, itemId)?.get('proposalId'));
 	return typeof id === 'number' ? id : null;
 }
 

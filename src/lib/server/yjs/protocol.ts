@@ -47,7 +47,12 @@ export function handleMessage(shared: SharedDoc, conn: Connection, message: Uint
 			) {
 				const update = decoding.readVarUint8Array(decoder);
 				// Not y-protocols' readSyncStep2: it swallows decoding errors, and we want them to close.
-				if (conn.ctx.canWrite) Y.applyUpdate(shared.doc, update, conn);
+				// Decoded whole first: applyUpdate integrates (and we store) the structs before it reads
+				// the delete set, so a truncated update would otherwise be half applied, then refused.
+				if (conn.ctx.canWrite) {
+					Y.decodeUpdate(update);
+					Y.applyUpdate(shared.doc, update, conn);
+				}
 			} else {
 				throw new YjsProtocolError(YjsCloseCode.malformedMessage, `unknown sync type ${syncType}`);
 			}
