@@ -40,6 +40,9 @@ import { rulesComment, rulesPoll, rulesPublication, rulesVersion } from '$lib/se
 import { recordWrittenProxy } from '$lib/server/domain/proxies';
 import { saveSummary } from '$lib/server/domain/minutes';
 import { markAttendance } from '$lib/server/domain/attendance';
+import { pointEntry, pointRule } from '$lib/server/db/schema';
+import { grantBaseFor, pointsYear } from '$lib/server/domain/points';
+import { ruleByCode } from '$lib/server/domain/points-rules';
 import { get, postAction, yjsProbe, type Outcome } from '../helpers/authz-probe';
 import { ROLES, type Role } from '../helpers/authz-world';
 import {
@@ -845,6 +848,12 @@ const loadRows: Row[] = [
 		() => '/admin',
 		'issuers of invitations are sent on to /admin/invitations'
 	),
+	loadRow(
+		'load page /admin/audit',
+		ANY_ADMIN,
+		() => '/admin/audit',
+		"the other community's admin sees their own community's log (auditLog reads actor.communityId)"
+	),
 	loadRow('load page /admin/buildings', ANY_ADMIN, () => '/admin/buildings'),
 	loadRow('load page /admin/departments', ANY_ADMIN, () => '/admin/departments'),
 	loadRow('load page /admin/groups', ANY_ADMIN, () => '/admin/groups'),
@@ -952,6 +961,190 @@ const loadRows: Row[] = [
 	loadRow('load page /rules/versions', LOGGED_IN, () => '/rules/versions'),
 	loadRow('load page /rules/versions/compare', LOGGED_IN, () => '/rules/versions/compare'),
 	loadRow('load page /settings', EVERYONE, () => '/settings')
+];
+
+// ── participation points (积分) ──────────────────────────────────────────────────────────────────
+
+/**
+ * points.record on a household of 1栋: the admin, 1栋's 楼栋长 and the 信息员 of 富春小区 (1栋 to 3栋);
+ * not 2栋's 楼栋长, not a 五户长, not the other community's admin (the resident is not theirs: 404).
+ */
+const RECORD_1 = ['admin', 'officer', 'buildingHead'] as const satisfies Role[];
+
+/** A resident of a fresh household (of 1栋 unless told), so caps and balances start from nothing. */
+const pointsResident = (ctx: Ctx, buildingId = ctx.w.building1) =>
+	db(ctx)
+		.insert(resident)
+		.values({ householdId: newHousehold(ctx, buildingId), name: `积分住户${ctx.uniq()}` })
+		.returning()
+		.get().id;
+/** A resident of the other community (a building of its own made for it). */
+const otherCommunityResident = (ctx: Ctx) => {
+	const b = db(ctx)
+		.insert(building)
+		.values({ communityId: ctx.w.otherCommunityId, estateId: null, gridId: null, name: `楼${ctx.uniq()}` })
+		.returning()
+		.get().id;
+	return pointsResident(ctx, b);
+};
+/** The key a staff form carries: fresh per cell, so no cell is taken for a resend of another. */
+const requestKey = () => `authz-${crypto.randomUUID()}`;
+const ruleId = (ctx: Ctx, code: string) => ruleByCode(db(ctx), ctx.w.communityId, code)!.id;
+const entryWithKey = (ctx: Ctx, key: string) => exists(ctx, pointEntry, eq(pointEntry.requestKey, key));
+const hasBase = (ctx: Ctx, residentId: number) =>
+	exists(ctx, pointEntry, and(eq(pointEntry.residentId, residentId), eq(pointEntry.reason, 'base')));
+
+type RecordInput = { residentId: number; ruleId: number; key: string };
+const recordRow = (
+	variant: string | undefined,
+	allow: readonly Role[],
+	buildingOf: (ctx: Ctx) => number,
+	code: string
+) =>
+	row<RecordInput>({
+		id: 'action /admin/points?/record',
+		variant,
+		allow,
+		prepare: (ctx) => ({
+			residentId: pointsResident(ctx, buildingOf(ctx)),
+			ruleId: ruleId(ctx, code),
+			key: requestKey()
+		}),
+		run: (ctx, r, p) =>
+			act(ctx, r, '/admin/points?/record', {
+				form: 'record',
+				residentId: String(p.residentId),
+				ruleId: String(p.ruleId),
+				amount: '',
+				note: '授权矩阵',
+				requestKey: p.key
+			}),
+		effect: (ctx, p) => entryWithKey(ctx, p.key)
+	});
+
+const pointsRows: Row[] = [
+	recordRow(undefined, RECORD_1, (ctx) => ctx.w.building1, 'cleaning'),
+	recordRow(
+		'negative list, a resident of 8栋 (第二网格, outside 富春小区)',
+		ADMIN,
+		(ctx) => ctx.w.building8,
+		'littering'
+	),
+	row<{ residentId: number; key: string }>({
+		id: 'action /admin/points?/redeem',
+		allow: RECORD_1,
+		prepare: (ctx) => {
+			const residentId = pointsResident(ctx);
+			grantBaseFor(db(ctx), ctx.w.communityId, null); // the year's base points: 60
+			return { residentId, key: requestKey() };
+		},
+		run: (ctx, r, p) =>
+			act(ctx, r, '/admin/points?/redeem', {
+				form: 'redeem',
+				residentId: String(p.residentId),
+				points: '10',
+				goods: '洗衣粉一袋',
+				requestKey: p.key
+			}),
+		effect: (ctx, p) =>
+			exists(ctx, pointEntry, and(eq(pointEntry.requestKey, p.key), eq(pointEntry.reason, 'redeem')))
+	}),
+	row<number>({
+		id: 'action /admin/points?/grantBase',
+		allow: ANY_ADMIN,
+		// The other community's admin grants in their own community: a resident of it is made to look at.
+		prepare: (ctx, r) => (r === 'adminOther' ? otherCommunityResident(ctx) : pointsResident(ctx)),
+		run: (ctx, r) => act(ctx, r, '/admin/points?/grantBase', { form: 'base' }),
+		effect: (ctx, id) => hasBase(ctx, id),
+		note: 'each cell looks at a resident made for it, who has no base points yet'
+	}),
+	row<{ residentId: number; entryId: number }>({
+		id: 'action /admin/points/[residentId]?/reverse',
+		allow: ADMIN,
+		prepare: (ctx) => {
+			const residentId = pointsResident(ctx);
+			const year = pointsYear(Date.now());
+			const entryId = db(ctx)
+				.insert(pointEntry)
+				.values({
+					communityId: ctx.w.communityId,
+					residentId,
+					amount: 5,
+					reason: 'cleaning',
+					ruleId: ruleId(ctx, 'cleaning'),
+					sourceType: 'staff',
+					year,
+					recordedByUserId: ctx.w.userIds.admin
+				})
+				.returning()
+				.get().id;
+			return { residentId, entryId };
+		},
+		run: (ctx, r, p) =>
+			act(ctx, r, `/admin/points/${p.residentId}?/reverse`, {
+				form: 'reverse',
+				entryId: String(p.entryId),
+				note: '录错了人'
+			}),
+		effect: (ctx, p) =>
+			exists(ctx, pointEntry, and(eq(pointEntry.sourceType, 'reversal'), eq(pointEntry.sourceId, p.entryId)))
+	}),
+	row<number>({
+		id: 'action /admin/points/rules?/update',
+		allow: ADMIN,
+		prepare: (ctx) =>
+			db(ctx)
+				.insert(pointRule)
+				.values({
+					communityId: ctx.w.communityId,
+					kind: 'volunteer',
+					code: `authz-${ctx.uniq()}`,
+					label: `规则${ctx.uniq()}`,
+					amount: 3,
+					yearlyCap: 30
+				})
+				.returning()
+				.get().id,
+		run: (ctx, r, id) =>
+			act(ctx, r, '/admin/points/rules?/update', {
+				form: 'update',
+				ruleId: String(id),
+				amount: '7',
+				yearlyCap: '30',
+				threshold: '',
+				active: 'on'
+			}),
+		effect: (ctx, id) => exists(ctx, pointRule, and(eq(pointRule.id, id), eq(pointRule.amount, 7)))
+	}),
+	row<{ label: string }>({
+		id: 'action /admin/points/rules?/add',
+		allow: ANY_ADMIN,
+		prepare: (ctx) => ({ label: `护河${ctx.uniq()}` }),
+		run: (ctx, r, p) =>
+			act(ctx, r, '/admin/points/rules?/add', {
+				form: 'add',
+				kind: 'volunteer',
+				label: p.label,
+				amount: '4',
+				yearlyCap: ''
+			}),
+		effect: (ctx, p) => exists(ctx, pointRule, eq(pointRule.label, p.label))
+	}),
+	loadRow(
+		'load page /admin/points',
+		[...ANY_ADMIN, 'officer', 'buildingHead', 'buildingHeadOther'],
+		() => '/admin/points',
+		'standings of the buildings one reaches: every holder of points.record sees their own'
+	),
+	loadRow('load page /admin/points/[residentId]', RECORD_1, (ctx) => `/admin/points/${ctx.w.residentA}`),
+	loadRow('load page /admin/points/rules', ANY_ADMIN, () => '/admin/points/rules'),
+	loadRow(
+		'GET /admin/points/standings.csv',
+		RECORD_1,
+		(ctx) => `/admin/points/standings.csv?building=${ctx.w.building1}`,
+		"1栋's standings: 2栋's 楼栋长 is refused (403), the other community's admin gets 404"
+	),
+	loadRow('load page /points', LOGGED_IN, () => '/points', 'everyone sees the rules and the building ranking')
 ];
 
 // ── Socket.IO ───────────────────────────────────────────────────────────────────────────────────
@@ -1215,6 +1408,7 @@ export const ROWS: Row[] = [
 	...rulesRows,
 	...publicRows,
 	...loadRows,
+	...pointsRows,
 	...socketRows,
 	...yjsRows,
 	...meetingBRows
