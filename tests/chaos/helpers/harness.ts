@@ -38,6 +38,8 @@ export type Figures = {
 		refusedMs: number;
 	};
 	restartMs: number[];
+	/** Per poll: from the moment every phone had voted (on its screen) and the faults were over, to every ballot acknowledged. */
+	settleMs: number[];
 	clients: { phones: number; polling: number; editors: number };
 	joins: number;
 	polls: number;
@@ -68,6 +70,7 @@ export class Chaos {
 	figures: Figures = {
 		faults: { sigkills: 0, cleanRestarts: 0, storms: 0, connectionsCut: 0, refusedMs: 0 },
 		restartMs: [],
+		settleMs: [],
 		clients: { phones: 0, polling: 0, editors: 0 },
 		joins: 0,
 		polls: 0,
@@ -106,19 +109,24 @@ export class Chaos {
 			forceNew: true,
 			reconnectionDelayMax: 2000
 		});
+		// A clean shutdown disconnects from the server side, after which socket.io leaves reconnecting to us.
+		this.console.on('disconnect', (reason) => {
+			if (reason === 'io server disconnect') setTimeout(() => this.console.connect(), 500);
+		});
 		await this.ask('meeting:open', { meetingId: this.meetingId });
 	}
 
 	/** A console request, answered by whichever server is up (retried across restarts: only idempotent ones). */
 	async ask<T>(event: string, payload: unknown, retry = true): Promise<T> {
-		for (let attempt = 0; ; attempt++) {
+		const giveUpAt = Date.now() + 120_000;
+		for (;;) {
 			try {
 				if (!this.console.connected) throw new Error('console offline');
 				const res: Ack<T> = await this.console.timeout(10_000).emitWithAck(event, payload);
 				if (res.ok) return res.data;
 				if (res.error.code !== 'RATE_LIMITED') throw new Error(`${event}: ${res.error.code}`);
 			} catch (e) {
-				if (!retry || attempt > 200 || (e as Error).message.startsWith(event)) throw e;
+				if (!retry || Date.now() > giveUpAt || (e as Error).message.startsWith(event)) throw e;
 			}
 			await sleep(100);
 		}
@@ -230,6 +238,8 @@ export class Chaos {
 	}
 
 	async allAcknowledged(pollId: number, ms = Number(process.env.CHAOS_ACK_WAIT_MS ?? 180_000)) {
+		const waitFrom = Date.now();
+		const progress = setInterval(() => this.log(`waiting for ${this.stuck(pollId)}`), 10_000);
 		try {
 			await eventually(
 				() => this.phones.every((p) => p.acknowledged(pollId) && p.checkInDone),
@@ -237,15 +247,23 @@ export class Chaos {
 				ms,
 				100
 			);
+			this.figures.settleMs.push(Date.now() - waitFrom);
 		} catch (e) {
-			const stuck = this.phones.filter((p) => !p.acknowledged(pollId) || !p.checkInDone);
-			const describe = (p: Phone) => p.describe(pollId);
-			const kinds = new Map<string, number>();
-			for (const p of stuck) kinds.set(describe(p), (kinds.get(describe(p)) ?? 0) + 1);
-			this.log(`stuck phones: ${JSON.stringify([...kinds])}`);
+			this.log(`stuck phones: ${this.stuck(pollId)}`);
 			this.log(`server output (tail): ${this.server.output().slice(-3000)}`);
 			throw e;
+		} finally {
+			clearInterval(progress);
 		}
+	}
+
+	/** Phones still waiting for an ack, grouped by what they are doing. */
+	private stuck(pollId: number): string {
+		const kinds = new Map<string, number>();
+		for (const p of this.phones)
+			if (!p.acknowledged(pollId) || !p.checkInDone)
+				kinds.set(p.describe(pollId), (kinds.get(p.describe(pollId)) ?? 0) + 1);
+		return JSON.stringify([...kinds]);
 	}
 
 	/** SIGKILL, then the checks on the file while nothing runs, then a restart on the same file. */
