@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { chaosConfig, sleep } from './helpers/config';
 import { Chaos } from './helpers/harness';
-import { merge, noFindings } from './helpers/verify';
+import { merge, noFindings, storedBallotCount, storedTally } from './helpers/verify';
 
 const cfg = chaosConfig();
 const chaos = new Chaos('crash', cfg);
@@ -43,6 +43,37 @@ describe('SIGKILL at random moments', () => {
 			merge(findings, await chaos.settlePoll(pollId));
 			chaos.log(`poll ${pollId}: all ${chaos.phones.length} ballots acknowledged and counted`);
 		}
+		// A poll whose deadline passes while the server is dead: the restarted server closes it with the
+		// ballots acknowledged before; a phone resending an acknowledged ballot is told it counted, one
+		// resending a ballot that never made it is told the poll closed.
+		const shortPoll = await chaos.openPoll(10);
+		const closesAt = chaos.deadlines.get(shortPoll)!;
+		chaos.deadlines.delete(shortPoll); // it is meant to close
+		const shortVotes = chaos.scheduleVotes(shortPoll, 4_000);
+		await sleep(Math.max(0, closesAt - 10_000 + chaos.rng.int(2_000, 5_000) - Date.now()));
+		await chaos.kill(() => merge(findings, chaos.checkFile()), closesAt + 500);
+		await shortVotes;
+		await chaos.allAcknowledged(shortPoll);
+		const afterDeadline = chaos.storedPoll(shortPoll);
+		const countedShort = storedTally(chaos.db, shortPoll);
+		const ackedShort = chaos.ledger.ackedBallotIds(shortPoll).length;
+		if (afterDeadline.status !== 'closed')
+			findings.wrong.push(`poll ${shortPoll} still ${afterDeadline.status} after its deadline`);
+		if (JSON.stringify(afterDeadline.tally?.perOption) !== JSON.stringify(countedShort))
+			findings.wrong.push(
+				`poll ${shortPoll}: resolution ${JSON.stringify(afterDeadline.tally)} vs stored ${JSON.stringify(countedShort)}`
+			);
+		if (storedBallotCount(chaos.db, shortPoll) !== ackedShort)
+			findings.wrong.push(
+				`poll ${shortPoll}: ${storedBallotCount(chaos.db, shortPoll)} stored, ${ackedShort} acknowledged`
+			);
+		// The refusals this poll earns are the expected POLL_CLOSED of ballots that never made it in.
+		const late = chaos.ledger.refusals.filter((r) => r.endsWith(': POLL_CLOSED'));
+		chaos.ledger.refusals = chaos.ledger.refusals.filter((r) => !late.includes(r));
+		chaos.log(
+			`poll ${shortPoll}: deadline passed while dead; ${ackedShort} ballots counted, ${late.length} refused as late`
+		);
+
 		await chaos.settleEditors();
 		// The last fault too is a SIGKILL; then the file is read with nothing running.
 		await chaos.server.stop('SIGKILL');
@@ -55,12 +86,13 @@ describe('SIGKILL at random moments', () => {
 		chaos.figures.edits.stored =
 			chaos.figures.edits.typed - final.lost.filter((l) => l.includes(': edit ')).length;
 		chaos.record(findings);
-		chaos.writeSummary();
+		chaos.writeSummary({ deadlinePoll: { acknowledged: ackedShort, refusedAsLate: late.length } });
 
 		expect(findings).toEqual(noFindings());
 		expect(chaos.ledger.refusals).toEqual([]);
-		expect(chaos.figures.faults.sigkills).toBe(cfg.rounds * cfg.killsPerRound + 1);
-		expect(chaos.figures.ballots.acknowledged).toBe(cfg.rounds * cfg.phones);
+		expect(chaos.figures.faults.sigkills).toBe(cfg.rounds * cfg.killsPerRound + 2);
+		expect(chaos.figures.ballots.acknowledged).toBe(cfg.rounds * cfg.phones + ackedShort);
+		expect(ackedShort + late.length).toBe(cfg.phones);
 		expect(chaos.figures.checkIns.acknowledged).toBe(cfg.phones);
 	});
 });

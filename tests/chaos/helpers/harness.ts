@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/server/db';
-import { resolution } from '$lib/server/db/schema';
+import { poll, resolution } from '$lib/server/db/schema';
 import type { Ack } from '$lib/realtime/protocol';
 import type { MeetingState } from '$lib/realtime/meeting';
 import type { PollView } from '$lib/realtime/poll';
@@ -210,6 +210,13 @@ export class Chaos {
 		return (await this.consoleState()).polls.find((p) => p.id === pollId)!;
 	}
 
+	/** A poll's row and resolution, straight from the file. */
+	storedPoll(pollId: number) {
+		const p = this.db.select().from(poll).where(eq(poll.id, pollId)).get()!;
+		const r = this.db.select().from(resolution).where(eq(resolution.pollId, pollId)).get();
+		return { status: p.status, tally: r?.content.tally as { perOption: Record<string, number> } | undefined };
+	}
+
 	async closePoll(pollId: number) {
 		this.deadlines.delete(pollId);
 		return this.ask<{ resolutionId: number }>('poll:close', { pollId }, false);
@@ -267,12 +274,13 @@ export class Chaos {
 	}
 
 	/** SIGKILL, then the checks on the file while nothing runs, then a restart on the same file. */
-	async kill(check: () => void) {
+	async kill(check: () => void, downUntil = 0) {
 		await this.server.stop('SIGKILL');
 		this.figures.faults.sigkills++;
 		await sleep(50); // let messages the proxy already holds arrive
 		check();
 		this.figures.midRunChecks++;
+		if (downUntil > Date.now()) await sleep(downUntil - Date.now());
 		await this.restart();
 	}
 
