@@ -7,7 +7,7 @@
  * CHAOS_SEED replays a schedule; CHAOS_SCALE=full (npm run test:chaos) runs more polls and kills.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { chaosConfig, sleep } from './helpers/config';
+import { chaosConfig, eventually, sleep } from './helpers/config';
 import { Chaos } from './helpers/harness';
 import { merge, noFindings, storedBallotCount, storedTally } from './helpers/verify';
 
@@ -54,6 +54,13 @@ describe('SIGKILL at random moments', () => {
 		await chaos.kill(() => merge(findings, chaos.checkFile()), closesAt + 500);
 		await shortVotes;
 		await chaos.allAcknowledged(shortPoll);
+		// The restarted server closes overdue polls from a timer armed at start (ballots are refused by
+		// the deadline itself meanwhile), so give it a moment after it starts listening.
+		await eventually(
+			() => chaos.storedPoll(shortPoll).status === 'closed',
+			'the overdue poll to close',
+			10_000
+		).catch(() => undefined);
 		const afterDeadline = chaos.storedPoll(shortPoll);
 		const countedShort = storedTally(chaos.db, shortPoll);
 		const ackedShort = chaos.ledger.ackedBallotIds(shortPoll).length;

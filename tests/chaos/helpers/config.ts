@@ -30,7 +30,7 @@ const SIZES: Record<ChaosScale, Omit<ChaosConfig, 'scale' | 'seed'>> = {
 		phones: 300,
 		pollingEvery: 10,
 		rounds: 1,
-		killsPerRound: 3,
+		killsPerRound: 2,
 		storms: 2,
 		stormRounds: 1,
 		resenders: 20,
