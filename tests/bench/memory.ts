@@ -26,6 +26,7 @@ export type CeilingStep = {
 	eldP99: number;
 	serverCoreShare: number;
 	loadCoreShare: number;
+	refused: Record<string, number>;
 };
 export type MemoryResult = {
 	phones: number;
@@ -76,26 +77,30 @@ async function step(s: Side, rate: number, seconds: number): Promise<CeilingStep
 	let acked = 0;
 	let k = 0;
 	const tickMs = 10;
-	const perTick = (rate * tickMs) / 1000;
 	let credit = 0;
+	const refused: Record<string, number> = {};
 	await new Promise<void>((resolve) => {
 		const timer = setInterval(() => {
 			if (performance.now() - t0 >= seconds * 1000) {
 				clearInterval(timer);
 				return resolve();
 			}
-			credit += perTick;
+			// Paced by the clock, not by ticks: a late timer sends what it owes.
+			credit = (rate * (performance.now() - t0)) / 1000 - sent;
 			for (; credit >= 1; credit--) {
 				const i = (k = (k + 7919) % s.phones.length);
 				const n = ++sent;
 				s.phones[i]
-					.request<{ ok: boolean }>('ballot:cast', {
+					.request<{ ok: boolean; error?: { code: string } }>('ballot:cast', {
 						pollId: s.pollOf(i),
 						ballotId: `c${rate}-${n}-${Date.now().toString(36)}-xx`,
 						receipt: receiptOf(rate * 1_000_000 + n),
 						choices: [['yes', 'no', 'abstain'][n % 3]]
 					})
-					.then(({ data }) => data.ok && acked++);
+					.then(({ data }) => {
+						if (data.ok) acked++;
+						else refused[data.error!.code] = (refused[data.error!.code] ?? 0) + 1;
+					});
 			}
 		}, tickMs);
 	});
@@ -111,7 +116,8 @@ async function step(s: Side, rate: number, seconds: number): Promise<CeilingStep
 		deliveredPerS: delivered / wallS,
 		eldP99: s1.eld.p99,
 		serverCoreShare: (s1.cpuUs - s0.cpuUs) / 1e6 / wallS,
-		loadCoreShare: load.share
+		loadCoreShare: load.share,
+		refused
 	};
 }
 
@@ -195,7 +201,8 @@ export async function memory(app: Child, db: Db, baseline: Child, log: (s: strin
 			out[s.name].ceiling.push(r);
 			log(
 				`ceiling ${s.name} ${rate}/s: acked ${r.ackedPerS.toFixed(0)}/s, delivered ${r.deliveredPerS.toFixed(0)} msg/s, ` +
-					`eld p99 ${r.eldP99.toFixed(1)} ms, server ${(r.serverCoreShare * 100).toFixed(0)}%, load ${(r.loadCoreShare * 100).toFixed(0)}%`
+					`eld p99 ${r.eldP99.toFixed(1)} ms, server ${(r.serverCoreShare * 100).toFixed(0)}%, load ${(r.loadCoreShare * 100).toFixed(0)}%` +
+					(Object.keys(r.refused).length ? `, refused ${JSON.stringify(r.refused)}` : '')
 			);
 			if (r.eldP99 > 50 || r.ackedPerS < 0.9 * r.sentPerS || r.loadCoreShare > 0.95) done[s.name] = true;
 		}
