@@ -44,5 +44,7 @@ io.on('connection', (socket) => {
 		}, 50);
 	});
 });
-http.listen(0, '127.0.0.1', () => console.log(`baseline listening on http://127.0.0.1:${http.address().port}`));
+http.listen(0, '127.0.0.1', () =>
+	console.log(`baseline listening on http://127.0.0.1:${http.address().port}`)
+);
 process.once('SIGTERM', () => process.exit(0));

@@ -57,7 +57,11 @@ async function oneRun(
 	cookies: { typists: Array<string | undefined>; readers: Array<string | undefined> },
 	seconds: number
 ): Promise<CoeditRun> {
-	const typists: Array<{ doc: Y.Doc; provider: WebsocketProvider; keys: Array<{ clock: number; at: number }> }> = [];
+	const typists: Array<{
+		doc: Y.Doc;
+		provider: WebsocketProvider;
+		keys: Array<{ clock: number; at: number }>;
+	}> = [];
 	for (const [i, cookie] of cookies.typists.entries()) {
 		const doc = new Y.Doc();
 		const provider = providerFor(child.url, DOC, cookie, doc);
@@ -94,18 +98,21 @@ async function oneRun(
 	const timers = typists.map((t, k) => {
 		const text = paragraphOf(t.doc, `c${k * 30 + 1}`)!;
 		return new Promise<void>((resolve) => {
-			setTimeout(() => {
-				const iv = setInterval(() => {
-					if (performance.now() - t0 > seconds * 1000) {
-						clearInterval(iv);
-						return resolve();
-					}
-					const at = performance.now();
-					text.insert(text.length, '议');
-					t.keys.push({ clock: Y.getState(t.doc.store, t.doc.clientID) - 1, at });
-					t.provider.awareness.setLocalStateField('cursor', { anchor: text.length, head: text.length });
-				}, 1000 / KEYS_PER_S);
-			}, (k * 1000) / KEYS_PER_S / typists.length);
+			setTimeout(
+				() => {
+					const iv = setInterval(() => {
+						if (performance.now() - t0 > seconds * 1000) {
+							clearInterval(iv);
+							return resolve();
+						}
+						const at = performance.now();
+						text.insert(text.length, '议');
+						t.keys.push({ clock: Y.getState(t.doc.store, t.doc.clientID) - 1, at });
+						t.provider.awareness.setLocalStateField('cursor', { anchor: text.length, head: text.length });
+					}, 1000 / KEYS_PER_S);
+				},
+				(k * 1000) / KEYS_PER_S / typists.length
+			);
 		});
 	});
 	await Promise.all(timers);
@@ -137,7 +144,12 @@ async function timeToSync(url: string, docName: string, cookie?: string) {
 	return ms;
 }
 
-export async function coediting(app: Child, db: Db, baseline: Child, log: (s: string) => void): Promise<CoeditResult> {
+export async function coediting(
+	app: Child,
+	db: Db,
+	baseline: Child,
+	log: (s: string) => void
+): Promise<CoeditResult> {
 	const nReaders = scaled(200, 5);
 	const seconds = Number(process.env.BENCH_TYPING_S ?? 10);
 	const reps = Math.max(1, Math.min(2, Number(process.env.BENCH_REPS ?? 2)));
@@ -166,7 +178,11 @@ export async function coediting(app: Child, db: Db, baseline: Child, log: (s: st
 	const runs = { app: [] as CoeditRun[], baseline: [] as CoeditRun[] };
 	for (let rep = 0; rep < reps; rep++) {
 		for (const side of rep % 2 === 0 ? (['app', 'baseline'] as const) : (['baseline', 'app'] as const)) {
-			const r = await oneRun(side === 'app' ? app : baseline, side === 'app' ? appCookies : baseCookies, seconds);
+			const r = await oneRun(
+				side === 'app' ? app : baseline,
+				side === 'app' ? appCookies : baseCookies,
+				seconds
+			);
 			runs[side].push(r);
 			log(
 				`coediting ${side} #${rep + 1}: ${r.readers} readers, edit→readers p50 ${r.editToReaders.p50.toFixed(1)} p99 ${r.editToReaders.p99.toFixed(1)} ms ` +
@@ -209,13 +225,24 @@ export async function coediting(app: Child, db: Db, baseline: Child, log: (s: st
 	}
 	const inMemory: number[] = [];
 	for (let i = 0; i < 3; i++) inMemory.push(await timeToSync(baseline.url, 'cold'));
-	const coldLoad = { updates, beforeMs: median(before), afterMs: median(after), inMemoryMs: median(inMemory) };
-	log(`cold load of ${updates} updates: ${coldLoad.beforeMs.toFixed(1)} ms, compacted ${coldLoad.afterMs.toFixed(1)} ms, in memory ${coldLoad.inMemoryMs.toFixed(1)} ms`);
+	const coldLoad = {
+		updates,
+		beforeMs: median(before),
+		afterMs: median(after),
+		inMemoryMs: median(inMemory)
+	};
+	log(
+		`cold load of ${updates} updates: ${coldLoad.beforeMs.toFixed(1)} ms, compacted ${coldLoad.afterMs.toFixed(1)} ms, in memory ${coldLoad.inMemoryMs.toFixed(1)} ms`
+	);
 	const pick = (rs: CoeditRun[]): CoeditRun => {
 		const m = (f: (r: CoeditRun) => number) => median(rs.map(f));
 		return {
 			...rs[0],
-			editToReaders: { ...rs[0].editToReaders, p50: m((r) => r.editToReaders.p50), p99: m((r) => r.editToReaders.p99) },
+			editToReaders: {
+				...rs[0].editToReaders,
+				p50: m((r) => r.editToReaders.p50),
+				p99: m((r) => r.editToReaders.p99)
+			},
 			joinAll: { ...rs[0].joinAll, p50: m((r) => r.joinAll.p50), p99: m((r) => r.joinAll.p99) },
 			serverCoreShare: m((r) => r.serverCoreShare),
 			eldP99: m((r) => r.eldP99),

@@ -17,7 +17,12 @@ import { scaled, sleep } from './lib/stats';
 const MB = 2 ** 20;
 const noDocs = { read: () => null, change: () => {}, reconnectAll: () => {} } as unknown as DocumentStore;
 
-export type WaveResult = { rssPerConnKB: number; heapPerConnKB: number; rssAfterMB: number; heapAfterMB: number };
+export type WaveResult = {
+	rssPerConnKB: number;
+	heapPerConnKB: number;
+	rssAfterMB: number;
+	heapAfterMB: number;
+};
 export type CeilingStep = {
 	rate: number;
 	sentPerS: number;
@@ -47,7 +52,9 @@ type Side = {
 
 async function wave(s: Side, last: boolean): Promise<WaveResult> {
 	s.phones = await connectPhones(s.child.url, s.options);
-	await Promise.all(s.phones.map((p, i) => p.request('meeting:join', { meetingId: s.meetingOf(i), as: 'phone' })));
+	await Promise.all(
+		s.phones.map((p, i) => p.request('meeting:join', { meetingId: s.meetingOf(i), as: 'phone' }))
+	);
 	await sleep(500);
 	const on = await s.child.stats('gc');
 	const n = s.phones.length;
@@ -121,7 +128,12 @@ async function step(s: Side, rate: number, seconds: number): Promise<CeilingStep
 	};
 }
 
-export async function memory(app: Child, db: Db, baseline: Child, log: (s: string) => void): Promise<MemoryResult> {
+export async function memory(
+	app: Child,
+	db: Db,
+	baseline: Child,
+	log: (s: string) => void
+): Promise<MemoryResult> {
 	const meetings = scaled(25, 2);
 	const perMeeting = scaled(200, 10);
 	const facilitator = loadActor(db, userNamed(db, 'facilitator'));
@@ -192,12 +204,12 @@ export async function memory(app: Child, db: Db, baseline: Child, log: (s: strin
 			);
 		}
 	}
-	const rates = [250, 500, 1000, 2000, 4000].map((r) => scaled(r, 10));
+	const rates = [50, 100, 250, 500, 1000, 2000, 4000].map((r) => scaled(r, 10));
 	const done = { app: false, baseline: false };
 	for (const rate of rates) {
 		for (const s of [A, B]) {
 			if (done[s.name]) continue;
-			const r = await step(s, rate, Number(process.env.BENCH_STEP_S ?? 3));
+			const r = await step(s, rate, Number(process.env.BENCH_STEP_S ?? 2));
 			out[s.name].ceiling.push(r);
 			log(
 				`ceiling ${s.name} ${rate}/s: acked ${r.ackedPerS.toFixed(0)}/s, delivered ${r.deliveredPerS.toFixed(0)} msg/s, ` +

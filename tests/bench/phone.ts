@@ -26,7 +26,25 @@ export const PHONE_PAGES = {
 	rulesEditor: '/rules'
 } as const;
 
-export type Weight = { jsKB: number; cssKB: number; files: number };
+export type Weight = {
+	jsKB: number;
+	cssKB: number;
+	files: number;
+	/** The three largest files, with a guess at what is in them. */
+	largest: Array<{ file: string; kB: number; holds: string }>;
+};
+
+/** A rough label for a chunk, from strings only its library would contain. */
+function holds(text: string): string {
+	const found: string[] = [];
+	if (/engine\.io|socket\.io/.test(text)) found.push('socket.io-client');
+	if (/Y\.Doc|yjs/i.test(text)) found.push('Yjs');
+	if (/prosemirror|tiptap/i.test(text)) found.push('ProseMirror/Tiptap');
+	const cjk = text.match(/[\u4e00-\u9fff]/g)?.length ?? 0;
+	if (cjk > 3000) found.push(`messages (${cjk} CJK characters)`);
+	if (/\$\$props|svelte/.test(text) && found.length === 0) found.push('Svelte runtime or components');
+	return found.join(', ') || 'app code';
+}
 
 /**
  * Every JS and CSS file a first visit to the route loads: the client entry, the route's layouts and
@@ -59,21 +77,37 @@ export function pageWeight(routeId: string): Weight {
 		visit(`.svelte-kit/generated/client-optimized/nodes/${n}.js`, i === nodes.length - 1);
 	let js = 0;
 	let css = 0;
+	const sizes: Array<{ file: string; kB: number; holds: string }> = [];
 	for (const f of files) {
-		const size = gzipSync(readFileSync(join(OUT, 'client', f)), { level: 9 }).byteLength;
+		const raw = readFileSync(join(OUT, 'client', f));
+		const size = gzipSync(raw, { level: 9 }).byteLength;
 		if (f.endsWith('.css')) css += size;
-		else js += size;
+		else {
+			js += size;
+			sizes.push({ file: f.split('/').pop()!, kB: size / 1024, holds: holds(raw.toString('utf8')) });
+		}
 	}
-	return { jsKB: js / 1024, cssKB: css / 1024, files: files.size };
+	const largest = sizes.sort((a, b) => b.kB - a.kB).slice(0, 3);
+	return { jsKB: js / 1024, cssKB: css / 1024, files: files.size, largest };
 }
 
 export type SpeedResult = { fcpMs: number; ttiMs: number; runs: Array<{ fcp: number; tti: number }> };
 
 /** FCP and a Lighthouse-style TTI: the end of the last long task before 5 s without one. */
-async function pageSpeed(url: string, cookie: { name: string; value: string }, runs: number): Promise<SpeedResult> {
+async function pageSpeed(
+	url: string,
+	cookie: { name: string; value: string },
+	runs: number
+): Promise<SpeedResult> {
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--no-first-run'
+		]
 	});
 	const out: Array<{ fcp: number; tti: number }> = [];
 	try {
@@ -132,7 +166,12 @@ async function pageSpeed(url: string, cookie: { name: string; value: string }, r
 export type SsrResult = { reqPerS: number; p50: number; p99: number; errors: number };
 
 /** A keep-alive loop: `concurrency` requests in flight for `seconds`. */
-async function ssr(baseUrl: string, path: string, cookie: string | undefined, seconds: number): Promise<SsrResult> {
+async function ssr(
+	baseUrl: string,
+	path: string,
+	cookie: string | undefined,
+	seconds: number
+): Promise<SsrResult> {
 	const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 	const u = new URL(path, baseUrl);
 	const lat: number[] = [];
@@ -182,7 +221,9 @@ export async function phone(app: Child, db: Db, log: (s: string) => void): Promi
 		Object.entries(PHONE_PAGES).map(([name, route]) => [name, pageWeight(route)])
 	) as Record<keyof typeof PHONE_PAGES, Weight>;
 	for (const [name, w] of Object.entries(weight))
-		log(`weight ${name}: ${w.jsKB.toFixed(1)} KB JS + ${w.cssKB.toFixed(1)} KB CSS gzipped (${w.files} files)`);
+		log(
+			`weight ${name}: ${w.jsKB.toFixed(1)} KB JS + ${w.cssKB.toFixed(1)} KB CSS gzipped (${w.files} files)`
+		);
 
 	const { buildingId, people } = newBuilding(db, '手机楼', 30);
 	const { meetingId } = newMeeting(db, buildingId);
@@ -193,10 +234,19 @@ export async function phone(app: Child, db: Db, log: (s: string) => void): Promi
 	const seconds = Number(process.env.BENCH_SSR_S ?? 3);
 	const runs = { meeting: [] as SsrResult[], healthz: [] as SsrResult[] };
 	for (let rep = 0; rep < 2; rep++) {
-		for (const which of rep % 2 === 0 ? (['meeting', 'healthz'] as const) : (['healthz', 'meeting'] as const)) {
-			const r = await ssr(app.url, which === 'meeting' ? meetingPath : '/healthz', which === 'meeting' ? cookie : undefined, seconds);
+		for (const which of rep % 2 === 0
+			? (['meeting', 'healthz'] as const)
+			: (['healthz', 'meeting'] as const)) {
+			const r = await ssr(
+				app.url,
+				which === 'meeting' ? meetingPath : '/healthz',
+				which === 'meeting' ? cookie : undefined,
+				seconds
+			);
 			runs[which].push(r);
-			log(`ssr ${which} #${rep + 1}: ${r.reqPerS.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`);
+			log(
+				`ssr ${which} #${rep + 1}: ${r.reqPerS.toFixed(0)} req/s, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`
+			);
 		}
 	}
 	const best = (rs: SsrResult[]) => ({
@@ -211,7 +261,9 @@ export async function phone(app: Child, db: Db, log: (s: string) => void): Promi
 	try {
 		const [name, value] = cookie.split('=');
 		speed = await pageSpeed(app.url + meetingPath, { name, value }, Number(process.env.BENCH_PAGE_RUNS ?? 5));
-		log(`meeting page on the mobile profile: FCP ${speed.fcpMs.toFixed(0)} ms, TTI ${speed.ttiMs.toFixed(0)} ms (median of ${speed.runs.length})`);
+		log(
+			`meeting page on the mobile profile: FCP ${speed.fcpMs.toFixed(0)} ms, TTI ${speed.ttiMs.toFixed(0)} ms (median of ${speed.runs.length})`
+		);
 	} catch (e) {
 		speedError = (e as Error).message.split('\n')[0];
 		log(`page speed skipped: ${speedError}`);

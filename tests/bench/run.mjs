@@ -40,11 +40,15 @@ if (stale) {
 
 const pin = spawnSync('taskset', ['-p', String(process.pid)]).status === 0 && cpus().length >= 2;
 const vitest = `exec ${pin ? 'taskset -c 1 ' : ''}npx vitest run --config tests/bench/vitest.config.ts`;
-const child = spawn('sh', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; ${vitest}`], {
-	stdio: 'inherit',
-	env: { ...process.env, BENCH_ONLY: names.join(',') },
-	detached: true
-});
+const child = spawn(
+	'sh',
+	['-c', `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; ${vitest}`],
+	{
+		stdio: 'inherit',
+		env: { ...process.env, BENCH_ONLY: names.join(',') },
+		detached: true
+	}
+);
 const limit = Number(process.env.BENCH_TIMEOUT_S ?? 900);
 const timer = setTimeout(() => {
 	console.error(`bench: stopped after ${limit} s`);

@@ -4,7 +4,8 @@
  * both from this process, and the figures go to tests/bench/results/ and docs/benchmarks.md.
  */
 import { it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '$lib/server/db';
@@ -16,9 +17,7 @@ import { storage } from './storage';
 import { coediting } from './coediting';
 import { phone } from './phone';
 
-const selected = (process.env.BENCH_ONLY || BENCHES.join(','))
-	.split(',')
-	.filter(Boolean) as BenchName[];
+const selected = (process.env.BENCH_ONLY || BENCHES.join(',')).split(',').filter(Boolean) as BenchName[];
 
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
@@ -48,15 +47,37 @@ async function withBaseline<T>(script: string, run: (b: Child) => Promise<T>): P
 
 const runners: Record<BenchName, () => Promise<unknown>> = {
 	'vote-burst': () =>
-		withApp((app, db) => withBaseline('tests/bench/baseline-socketio.mjs', (b) => voteBurst(app, db, b, log))),
-	memory: () => withApp((app, db) => withBaseline('tests/bench/baseline-socketio.mjs', (b) => memory(app, db, b, log))),
+		withApp((app, db) =>
+			withBaseline('tests/bench/baseline-socketio.mjs', (b) => voteBurst(app, db, b, log))
+		),
+	memory: () =>
+		withApp((app, db) => withBaseline('tests/bench/baseline-socketio.mjs', (b) => memory(app, db, b, log))),
 	storage: () => storage(log),
 	coediting: () =>
 		withApp((app, db) => withBaseline('tests/bench/baseline-yjs.mjs', (b) => coediting(app, db, b, log))),
 	phone: () => withApp((app, db) => phone(app, db, log))
 };
 
-it('benchmarks', async () => {
+/** BENCH_PROFILE_DIR: a CPU profile of this process (the load generator, and storage's domain calls). */
+async function profiled<T>(run: () => Promise<T>): Promise<T> {
+	const dir = process.env.BENCH_PROFILE_DIR;
+	if (!dir) return run();
+	const session = new Session();
+	session.connect();
+	await session.post('Profiler.enable');
+	await session.post('Profiler.start');
+	try {
+		return await run();
+	} finally {
+		const { profile } = await session.post('Profiler.stop');
+		writeFileSync(join(dir, `load-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+		session.disconnect();
+	}
+}
+
+it('benchmarks', () => profiled(runAll));
+
+async function runAll() {
 	const results: Partial<Record<BenchName, unknown>> = {};
 	for (const name of selected) {
 		const t0 = performance.now();
@@ -69,6 +90,6 @@ it('benchmarks', async () => {
 		}
 		log(`${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 	}
-	const { json, doc } = saveResults(results);
+	const { json, doc } = await saveResults(results);
 	log(`results: ${json}; table: ${doc}`);
-});
+}

@@ -34,7 +34,12 @@ type Target = {
 	projector: Socket;
 	phones: Phone[];
 	openPoll(): Promise<number>;
-	stored?(pollId: number): { rows: number; units: number; ballotIds: Set<string>; perOption: Record<string, number> };
+	stored?(pollId: number): {
+		rows: number;
+		units: number;
+		ballotIds: Set<string>;
+		perOption: Record<string, number>;
+	};
 };
 
 export type BurstResult = {
@@ -54,6 +59,8 @@ export type BurstResult = {
 	eldP99: number;
 	peakRssMB: number;
 	loadCoreShare: number;
+	/** All phones connecting and joining the meeting at once, until the last has its state. */
+	joinAllMs?: number;
 };
 
 let run = 0;
@@ -64,7 +71,8 @@ function ids() {
 	return () => {
 		let x = ++n + run * 100_000;
 		let receipt = '';
-		for (let i = 0; i < 10; i++, x = Math.floor(x / alphabet.length)) receipt += alphabet[x % alphabet.length];
+		for (let i = 0; i < 10; i++, x = Math.floor(x / alphabet.length))
+			receipt += alphabet[x % alphabet.length];
 		return { ballotId: `${prefix}-${n}-xxxxxxxx`, receipt };
 	};
 }
@@ -119,7 +127,8 @@ async function burst(t: Target): Promise<BurstResult> {
 	const acked = sent.filter((s) => s.ok);
 	// The final tally: wait until the projector shows every acknowledged ballot (or give up).
 	const deadline = performance.now() + 10_000;
-	while ((watch.seen.at(-1)?.participating ?? 0) < acked.length && performance.now() < deadline) await sleep(10);
+	while ((watch.seen.at(-1)?.participating ?? 0) < acked.length && performance.now() < deadline)
+		await sleep(10);
 	await sleep(100);
 	const load = meter();
 	const s1 = await t.child.stats();
@@ -137,7 +146,7 @@ async function burst(t: Target): Promise<BurstResult> {
 	});
 	const final = watch.seen.find((x) => x.participating >= acked.length);
 
-	let lost = 0;
+	let lost: number;
 	let duplicated = 0;
 	let storedMatches: boolean | null = null;
 	if (t.stored) {
@@ -205,11 +214,16 @@ export async function voteBurst(
 	log: (s: string) => void
 ): Promise<Record<string, { app: BurstResult; baseline: BurstResult; runs: number }>> {
 	const sizes = [scaled(1000, 10), scaled(2000, 20)];
-	const reps = Number(process.env.BENCH_REPS ?? 3);
+	const reps = Number(process.env.BENCH_REPS ?? 2);
 	const { people } = newBuilding(db, '压测楼', sizes[1]);
-	const { meetingId, code } = newMeeting(db, (db.$client.prepare('select max(id) id from building').get() as { id: number }).id);
+	const { meetingId, code } = newMeeting(
+		db,
+		(db.$client.prepare('select max(id) id from building').get() as { id: number }).id
+	);
 	checkInAll(db, meetingId, people);
-	const consoleSocket = await realSocket(app.url, { cookie: cookieForUser(db, userNamed(db, 'facilitator').id) });
+	const consoleSocket = await realSocket(app.url, {
+		cookie: cookieForUser(db, userNamed(db, 'facilitator').id)
+	});
 	await ask(consoleSocket, 'meeting:join', { meetingId, as: 'console' });
 	await ask(consoleSocket, 'meeting:open', { meetingId });
 	const appProjector = await realSocket(app.url, { auth: { projectorMeetingId: meetingId, code } });
@@ -221,10 +235,24 @@ export async function voteBurst(
 	const out: Record<string, { app: BurstResult; baseline: BurstResult; runs: number }> = {};
 	for (const size of sizes) {
 		const who: Person[] = people.slice(0, size);
-		const appPhones = await connectPhones(app.url, who.map((p) => ({ cookie: p.cookie })));
+		// The courtyard scans the QR code: every phone connects and joins at once.
+		let t = performance.now();
+		const appPhones = await connectPhones(
+			app.url,
+			who.map((p) => ({ cookie: p.cookie }))
+		);
 		await Promise.all(appPhones.map((p) => p.request('meeting:join', { meetingId, as: 'phone' })));
-		const basePhones = await connectPhones(baseline.url, who.map(() => ({})));
+		const appJoinMs = performance.now() - t;
+		t = performance.now();
+		const basePhones = await connectPhones(
+			baseline.url,
+			who.map(() => ({}))
+		);
 		await Promise.all(basePhones.map((p) => p.request('meeting:join', { meetingId: 1, as: 'phone' })));
+		const baseJoinMs = performance.now() - t;
+		log(
+			`vote-burst ${size}: all phones joined in ${appJoinMs.toFixed(0)} ms (baseline ${baseJoinMs.toFixed(0)} ms)`
+		);
 		const A: Target = {
 			name: 'app',
 			child: app,
@@ -244,7 +272,11 @@ export async function voteBurst(
 				return pollId;
 			},
 			stored(pollId) {
-				const rows = db.select().from(pollVote).where(and(eq(pollVote.pollId, pollId))).all();
+				const rows = db
+					.select()
+					.from(pollVote)
+					.where(and(eq(pollVote.pollId, pollId)))
+					.all();
 				const perOption: Record<string, number> = {};
 				for (const r of rows) for (const c of r.choices ?? []) perOption[c] = (perOption[c] ?? 0) + 1;
 				return {
@@ -277,7 +309,11 @@ export async function voteBurst(
 				);
 			}
 		}
-		out[size] = { app: combine(results.app), baseline: combine(results.baseline), runs: reps };
+		out[size] = {
+			app: { ...combine(results.app), joinAllMs: appJoinMs },
+			baseline: { ...combine(results.baseline), joinAllMs: baseJoinMs },
+			runs: reps
+		};
 		for (const p of [...appPhones, ...basePhones]) p.close();
 		await Promise.all([...appPhones, ...basePhones].map((p) => p.closed()));
 	}

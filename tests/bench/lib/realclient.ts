@@ -19,7 +19,7 @@ export function realSocket(baseUrl: string, opts: { cookie?: string; auth?: Reco
 }
 
 export async function ask<T>(s: Socket, event: string, payload: unknown): Promise<T> {
-	const res: Ack<T> = await s.timeout(30_000).emitWithAck(event, payload);
+	const res: Ack<T> = await s.timeout(180_000).emitWithAck(event, payload);
 	if (!res.ok) throw new Error(`${event} failed: ${res.error.code}`);
 	return res.data;
 }

@@ -70,9 +70,7 @@ export function newMeeting(db: Db, buildingId: number) {
 /** Checks everyone in through the domain, in one transaction. */
 export function checkInAll(db: Db, meetingId: number, people: Person[]) {
 	const code = getMeeting(db, meetingId).joinCode;
-	const actors = people.map((p) =>
-		loadActor(db, db.select().from(user).where(eq(user.id, p.userId)).get()!)
-	);
+	const actors = people.map((p) => loadActor(db, db.select().from(user).where(eq(user.id, p.userId)).get()!));
 	db.transaction(() => {
 		for (const a of actors) checkIn(db, a, meetingId, code);
 	});

@@ -10,7 +10,11 @@ export function summarize(values: number[]) {
 	return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
 }
 
-export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: number[]) =>
+	percentile(
+		[...values].sort((a, b) => a - b),
+		50
+	);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
