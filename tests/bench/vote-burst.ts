@@ -222,13 +222,19 @@ export async function voteBurst(
 	);
 	checkInAll(db, meetingId, people);
 	const consoleSocket = await realSocket(app.url, {
-		cookie: cookieForUser(db, userNamed(db, 'facilitator').id)
+		cookie: cookieForUser(db, userNamed(db, 'facilitator').id),
+		rejoin: (s) => void ask(s, 'meeting:join', { meetingId, as: 'console' }).catch(() => {})
 	});
 	await ask(consoleSocket, 'meeting:join', { meetingId, as: 'console' });
 	await ask(consoleSocket, 'meeting:open', { meetingId });
-	const appProjector = await realSocket(app.url, { auth: { projectorMeetingId: meetingId, code } });
+	const appProjector = await realSocket(app.url, {
+		auth: { projectorMeetingId: meetingId, code },
+		rejoin: (s) => void ask(s, 'meeting:join', { meetingId, as: 'projector' }).catch(() => {})
+	});
 	await ask(appProjector, 'meeting:join', { meetingId, as: 'projector' });
-	const baseProjector = await realSocket(baseline.url);
+	const baseProjector = await realSocket(baseline.url, {
+		rejoin: (s) => void ask(s, 'meeting:join', { meetingId: 1, as: 'projector' }).catch(() => {})
+	});
 	await ask(baseProjector, 'meeting:join', { meetingId: 1, as: 'projector' });
 	let openPollId: number | null = null;
 
@@ -250,8 +256,10 @@ export async function voteBurst(
 		);
 		await Promise.all(basePhones.map((p) => p.request('meeting:join', { meetingId: 1, as: 'phone' })));
 		const baseJoinMs = performance.now() - t;
+		const dropped = appPhones.filter((p) => p.dropped).length;
 		log(
-			`vote-burst ${size}: all phones joined in ${appJoinMs.toFixed(0)} ms (baseline ${baseJoinMs.toFixed(0)} ms)`
+			`vote-burst ${size}: all phones joined in ${appJoinMs.toFixed(0)} ms (baseline ${baseJoinMs.toFixed(0)} ms)` +
+				(dropped ? `; ${dropped} app connections dropped meanwhile` : '')
 		);
 		const A: Target = {
 			name: 'app',

@@ -10,6 +10,9 @@ export type PhoneOptions = { cookie?: string; auth?: unknown; onEvent?: (raw: st
 
 export class Phone {
 	received = 0;
+	/** The server closed this connection (not us). */
+	dropped = false;
+	private closing = false;
 	private nextId = 1;
 	private acks = new Map<number, (data: unknown, at: number) => void>();
 	private constructor(
@@ -32,6 +35,9 @@ export class Phone {
 			ws.on('error', (e) => {
 				clearTimeout(timer);
 				reject(e);
+			});
+			ws.on('close', () => {
+				if (!phone.closing) phone.dropped = true;
 			});
 			ws.on('message', (data: Buffer) => {
 				const at = performance.now();
@@ -77,6 +83,7 @@ export class Phone {
 	}
 
 	close() {
+		this.closing = true;
 		this.ws.close();
 	}
 

@@ -2,15 +2,30 @@
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import type { Ack } from '$lib/realtime/protocol';
 
-export function realSocket(baseUrl: string, opts: { cookie?: string; auth?: Record<string, unknown> } = {}) {
+/**
+ * Connects like the real screens do, reconnecting after a drop; `rejoin` runs after each reconnect
+ * (rooms are per connection), as the projector page does.
+ */
+export function realSocket(
+	baseUrl: string,
+	opts: { cookie?: string; auth?: Record<string, unknown>; rejoin?: (s: Socket) => void } = {}
+) {
 	const s = connectSocket(baseUrl, {
 		path: '/socket.io',
 		transports: ['websocket'],
 		extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
 		auth: opts.auth,
-		reconnection: false,
+		reconnection: true,
 		forceNew: true,
 		timeout: 30_000
+	});
+	let first = true;
+	s.on('connect', () => {
+		if (!first) {
+			console.log('[bench] a real client reconnected (its connection had dropped)');
+			opts.rejoin?.(s);
+		}
+		first = false;
 	});
 	return new Promise<Socket>((resolve, reject) => {
 		s.once('connect', () => resolve(s));
@@ -19,7 +34,7 @@ export function realSocket(baseUrl: string, opts: { cookie?: string; auth?: Reco
 }
 
 export async function ask<T>(s: Socket, event: string, payload: unknown): Promise<T> {
-	const res: Ack<T> = await s.timeout(180_000).emitWithAck(event, payload);
+	const res: Ack<T> = await s.timeout(60_000).emitWithAck(event, payload);
 	if (!res.ok) throw new Error(`${event} failed: ${res.error.code}`);
 	return res.data;
 }
