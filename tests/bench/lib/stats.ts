@@ -10,11 +10,13 @@ export function summarize(values: number[]) {
 	return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
 }
 
-export const median = (values: number[]) =>
-	percentile(
-		[...values].sort((a, b) => a - b),
-		50
-	);
+/** The middle value, or the mean of the two middle ones. */
+export function median(values: number[]): number {
+	const s = [...values].sort((a, b) => a - b);
+	const mid = s.length / 2;
+	if (s.length === 0) return NaN;
+	return s.length % 2 ? s[Math.floor(mid)] : (s[mid - 1] + s[mid]) / 2;
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
