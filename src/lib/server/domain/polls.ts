@@ -13,7 +13,7 @@ import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
 import { recordAudit } from './audit';
 import { applyPreset } from './presets';
-import { pollRoll, requireUsableRoll, rollWeight } from './rolls';
+import { pollRoll, requireUsableRoll, rollWeight, type Roll } from './rolls';
 import { agendaDocName, getMeeting, meetingFor, type Meeting } from './meetings';
 import {
 	handUnits,
@@ -146,9 +146,35 @@ export function openPoll(
 	});
 }
 
+/** Rolls held for the span of one write transaction (`withRollsHeld`), by poll id. */
+const heldRolls = new WeakMap<Db, Map<number, Roll>>();
+
+/**
+ * Runs `fn` (inside a write transaction, with work that does not change the roster) computing each
+ * poll's roll once instead of once per call. While the transaction runs no other connection can
+ * change the roster, so the held roll is exactly what each call would read. Group commit uses it:
+ * otherwise every ballot recomputed the whole roll, milliseconds at 2,000 households (docs/benchmarks.md).
+ */
+export function withRollsHeld<T>(db: Db, fn: () => T): T {
+	if (heldRolls.has(db)) return fn();
+	heldRolls.set(db, new Map());
+	try {
+		return fn();
+	} finally {
+		heldRolls.delete(db);
+	}
+}
+
 /** The poll's roll: its meeting's participants by the poll's voting unit (rolls.ts). */
-export const rollOf = (db: Db, p: Poll, m: Meeting = getMeeting(db, p.meetingId)) =>
-	pollRoll(db, m, m.startsAt, rulesOf(p));
+export function rollOf(db: Db, p: Poll, m?: Meeting): Roll {
+	const held = heldRolls.get(db);
+	const hit = held?.get(p.id);
+	if (hit) return hit;
+	const meeting = m ?? getMeeting(db, p.meetingId);
+	const roll = pollRoll(db, meeting, meeting.startsAt, rulesOf(p));
+	held?.set(p.id, roll);
+	return roll;
+}
 
 export type StoredTally = Tally & { participationByChannel: Partial<Record<BallotChannel, number>> };
 

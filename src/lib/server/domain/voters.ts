@@ -2,7 +2,7 @@
  * Who may vote in a poll, and as what unit: the meeting's eligible participants, who is present, which
  * units have a ballot, and 委托 (proxy) designations. Shared by ballots, hand counts and the console.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
 import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
@@ -11,7 +11,7 @@ import { proxyPolicy } from './bodies';
 import { eligibleParticipants } from './eligibility';
 import { meetingFor } from './meetings';
 import { getPoll, rollOf, rulesOf, type Poll } from './polls';
-import type { Voter } from './rolls';
+import type { Roll, Voter } from './rolls';
 
 /** Residents present at a meeting (checked in or marked). */
 export function presentResidents(db: Db | Tx, meetingId: number): Set<number> {
@@ -44,6 +44,23 @@ function presentUnits(db: Db | Tx, p: Poll, roll = rollOf(db as Db, p)): Set<str
 	return new Set(roll.voters.filter((v) => here.has(v.residentId)).map((v) => v.key));
 }
 
+/** `presentUnits(db, p, roll).has(key)` for one unit, without reading the whole room (once per ballot). */
+function unitPresent(db: Db, p: Poll, roll: Roll, key: string): boolean {
+	const ids = roll.voters.filter((v) => v.key === key).map((v) => v.residentId);
+	const row = db
+		.select({ id: attendance.residentId })
+		.from(attendance)
+		.where(
+			and(
+				eq(attendance.meetingId, p.meetingId),
+				eq(attendance.present, true),
+				inArray(attendance.residentId, ids)
+			)
+		)
+		.get();
+	return row !== undefined;
+}
+
 /**
  * The voter on the poll's roll, or NOT_ELIGIBLE (outside the scope, under 18, not the 户代表 or not a
  * representative). `present`: 'unit' = someone of the voter's unit is there; 'person' = the voter in
@@ -56,7 +73,7 @@ export function voterOf(db: Db, p: Poll, residentId: number, present: 'unit' | '
 	if (present) {
 		const ok =
 			present === 'unit'
-				? presentUnits(db, p, roll).has(voter.key)
+				? unitPresent(db, p, roll, voter.key)
 				: presentResidents(db, p.meetingId).has(residentId);
 		if (!ok) throw new DomainError('NOT_PRESENT');
 	}

@@ -33,6 +33,7 @@ import {
 	type Meeting
 } from '../domain/meetings';
 import { answer, parsePayload } from './envelope';
+import { joinBatch } from './join-batch';
 import { meetingRoom, projectorRoom, userRoom } from './rooms';
 import type { HandlerDeps, Io } from './index';
 
@@ -137,7 +138,11 @@ export function joinMeeting({ socket, db }: HandlerDeps) {
 			// An anonymous projector proved the join code at the handshake; everyone else by their roles.
 			if (actor !== null && !canViewMeeting(db, actor, m)) throw new DomainError('FORBIDDEN');
 			await socket.join(p.as === 'projector' ? [meetingRoom(m.id), projectorRoom(m.id)] : meetingRoom(m.id));
-			return { state: meetingState(db, m.id), me: meFor(db, actor, m) };
+			// Joined first, so any change after this state reaches this screen as a broadcast.
+			return joinBatch(db)((memo) => ({
+				state: memo(`state:${m.id}`, () => meetingState(db, m.id)),
+				me: meFor(db, actor, m)
+			}));
 		});
 }
 
