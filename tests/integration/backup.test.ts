@@ -23,6 +23,7 @@ import { startServer, type TestServer } from '../helpers/server';
 import { ok, socketPool } from '../helpers/sockets';
 import { residentsOf } from '../helpers/residents';
 import { login } from '../helpers/http';
+import { DEFAULT_RULES } from '$lib/server/domain/tally';
 
 const run = promisify(execFile);
 const VOTERS = 60;
@@ -93,15 +94,7 @@ describe('backup and restore', () => {
 			agendaItemId: null,
 			question: '是否同意更换单元门禁？',
 			type: 'yesNoAbstain',
-			rules: {
-				votingUnit: 'household',
-				whoMayVote: 'present',
-				quorum: { num: 1, den: 2, strict: true },
-				threshold: 'simple',
-				secret: false,
-				liveTally: true,
-				allowChange: false
-			},
+			rules: DEFAULT_RULES,
 			durationSeconds: null
 		});
 		const cookies = residentIds.map((id) => cookieFor(id));

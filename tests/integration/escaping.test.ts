@@ -26,6 +26,7 @@ import { providerFor, synced } from '../helpers/yjs';
 import { writeDraft } from '../helpers/rules-draft';
 import { ballotIds } from '../helpers/ballot-ids';
 import { postForm } from '../helpers/http';
+import { DEFAULT_RULES } from '$lib/server/domain/tally';
 
 const SCRIPT = '<script>alert(1)</script>';
 const IMG = '"><img src=x onerror=alert(1)>';
@@ -134,15 +135,7 @@ beforeAll(async () => {
 		question: evil('表决问题'),
 		type: 'single',
 		options: [SCRIPT, FORMULA, IMG],
-		rules: {
-			votingUnit: 'household',
-			whoMayVote: 'present',
-			quorum: { num: 1, den: 2, strict: true },
-			threshold: 'simple',
-			secret: false,
-			liveTally: true,
-			allowChange: false
-		},
+		rules: DEFAULT_RULES,
 		durationSeconds: null
 	});
 	const next = ballotIds('escaping');

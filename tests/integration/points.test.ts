@@ -8,16 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, count, eq, inArray } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/server/db';
-import {
-	building,
-	followUp,
-	household,
-	pointEntry,
-	pointRule,
-	pollVote,
-	resident,
-	user
-} from '$lib/server/db/schema';
+import { followUp, pointEntry, pointRule, pollVote, user } from '$lib/server/db/schema';
 import { loadActor } from '$lib/server/authz';
 import { assignFollowUp, reportProgress } from '$lib/server/domain/follow-ups';
 import { createMeeting, getMeeting } from '$lib/server/domain/meetings';
@@ -27,6 +18,7 @@ import { ok, request, socketPool } from '../helpers/sockets';
 import { residentsOf } from '../helpers/residents';
 import { ballotIds } from '../helpers/ballot-ids';
 import { login, postForm } from '../helpers/http';
+import { addBuilding } from '../helpers/roster-fixtures';
 
 let server: TestServer;
 let db: Db;
@@ -48,24 +40,8 @@ const staffActor = (username: string) =>
 
 /** A new building with `n` households of one adult each (no base points: the demo's were granted before). */
 function newBuilding(name: string, n: number) {
-	const buildingId = db
-		.insert(building)
-		.values({ communityId: 1, estateId: 1, gridId: 1, name })
-		.returning()
-		.get().id;
-	const ids = Array.from({ length: n }, (_, i) => {
-		const householdId = db
-			.insert(household)
-			.values({ buildingId, unit: `${101 + i}` })
-			.returning()
-			.get().id;
-		return db
-			.insert(resident)
-			.values({ householdId, name: `${name}住户${i + 1}` })
-			.returning()
-			.get().id;
-	});
-	return { buildingId, ids };
+	const { buildingId, residents } = addBuilding(db, name, n);
+	return { buildingId, ids: residents.map((r) => r.residentId) };
 }
 
 const RULES: PublicRules = {

@@ -9,7 +9,6 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { openDatabase, type Db } from '$lib/server/db';
 import {
 	attendance,
-	building,
 	handCount,
 	handCountEntry,
 	household,
@@ -34,6 +33,7 @@ import { demoInvitationPaths, startServer, type TestServer } from '../helpers/se
 import { ok, refused, request, socketPool, stateWhere } from '../helpers/sockets';
 import { residentsOf } from '../helpers/residents';
 import { join, login } from '../helpers/http';
+import { addBuilding } from '../helpers/roster-fixtures';
 
 let server: TestServer;
 let db: Db;
@@ -82,22 +82,8 @@ function oneResidentPerHousehold(buildingId: number): Participant[] {
 /** A new building of the demo estate with `n` households of one adult each, as the roster would add it. */
 function newBuilding(name: string, n: number) {
 	return db.transaction((tx) => {
-		const buildingId = tx
-			.insert(building)
-			.values({ communityId: 1, estateId: 1, gridId: 1, name })
-			.returning()
-			.get().id;
-		const people = Array.from({ length: n }, (_, i) => {
-			const householdId = tx
-				.insert(household)
-				.values({ buildingId, unit: `${Math.floor(i / 20) + 1}单元${(i % 20) + 101}` })
-				.returning()
-				.get().id;
-			const residentName = `${name}住户${i + 1}`;
-			const residentId = tx.insert(resident).values({ householdId, name: residentName }).returning().get().id;
-			return { residentId, name: residentName, cookie: cookieFor(residentId) };
-		});
-		return { buildingId, people };
+		const { buildingId, residents } = addBuilding(tx, name, n);
+		return { buildingId, people: residents.map((r) => ({ ...r, cookie: cookieFor(r.residentId) })) };
 	});
 }
 

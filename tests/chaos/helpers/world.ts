@@ -5,11 +5,12 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
-import { building, household, resident, user } from '$lib/server/db/schema';
+import { user } from '$lib/server/db/schema';
 import { loadActor } from '$lib/server/authz';
 import { createMeeting, getMeeting } from '$lib/server/domain/meetings';
 import { createSession, generateSessionToken } from '$lib/server/session';
 import type { PublicRules } from '$lib/realtime/poll';
+import { addBuilding } from '../../helpers/roster-fixtures';
 
 export type Voter = { residentId: number; cookie: string };
 
@@ -27,24 +28,9 @@ export function staffCookie(db: Db, username: string): string {
 /** A new building of the demo estate with `n` households of one adult each, every one with a phone. */
 export function newBuilding(db: Db, name: string, n: number): { buildingId: number; voters: Voter[] } {
 	const { buildingId, people } = db.transaction((tx) => {
-		const buildingId = tx
-			.insert(building)
-			.values({ communityId: 1, estateId: 1, gridId: 1, name })
-			.returning()
-			.get().id;
-		const people = Array.from({ length: n }, (_, i) => {
-			const householdId = tx
-				.insert(household)
-				.values({ buildingId, unit: `${Math.floor(i / 20) + 1}单元${(i % 20) + 101}` })
-				.returning()
-				.get().id;
-			const residentName = `${name}住户${i + 1}`;
-			const residentId = tx.insert(resident).values({ householdId, name: residentName }).returning().get().id;
-			const userId = tx
-				.insert(user)
-				.values({ communityId: 1, displayName: residentName, residentId })
-				.returning()
-				.get().id;
+		const { buildingId, residents } = addBuilding(tx, name, n);
+		const people = residents.map(({ residentId, name: displayName }) => {
+			const userId = tx.insert(user).values({ communityId: 1, displayName, residentId }).returning().get().id;
 			return { residentId, userId };
 		});
 		return { buildingId, people };
