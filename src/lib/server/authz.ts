@@ -3,8 +3,9 @@
  * A scope is a place in the roster (the community, an estate, a grid, a building, a household, a
  * household group or a department) with all the places that contain it filled in.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
+import { prepared } from './db/prepared';
 import {
 	building,
 	estate,
@@ -173,7 +174,14 @@ function gridChain(db: Db, gridId: number | null): number[] {
 	const ids: number[] = [];
 	for (let id = gridId; id !== null && !ids.includes(id);) {
 		ids.push(id);
-		id = db.select({ parent: grid.parentGridId }).from(grid).where(eq(grid.id, id)).get()?.parent ?? null;
+		id =
+			prepared(db, 'authz.gridParent', (db) =>
+				db
+					.select({ parent: grid.parentGridId })
+					.from(grid)
+					.where(eq(grid.id, sql.placeholder('id')))
+					.prepare()
+			).get({ id })?.parent ?? null;
 	}
 	return ids;
 }
@@ -184,7 +192,13 @@ export function departmentScope(communityId: number, departmentId: number): Scop
 }
 
 export function buildingScope(db: Db, buildingId: number): Scope {
-	const b = db.select().from(building).where(eq(building.id, buildingId)).get();
+	const b = prepared(db, 'authz.building', (db) =>
+		db
+			.select()
+			.from(building)
+			.where(eq(building.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id: buildingId });
 	if (!b) throw new DomainError('NOT_FOUND', { buildingId });
 	return {
 		level: 'building',
@@ -196,7 +210,13 @@ export function buildingScope(db: Db, buildingId: number): Scope {
 }
 
 export function householdScope(db: Db, householdId: number): Scope {
-	const h = db.select().from(household).where(eq(household.id, householdId)).get();
+	const h = prepared(db, 'authz.household', (db) =>
+		db
+			.select()
+			.from(household)
+			.where(eq(household.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id: householdId });
 	if (!h) throw new DomainError('NOT_FOUND', { householdId });
 	return {
 		...buildingScope(db, h.buildingId),
@@ -211,22 +231,26 @@ export function loadActor(
 	db: Db,
 	u: { id: number; communityId: number; displayName: string; residentId: number | null }
 ): Actor {
-	const roles = db
-		.select({
-			role: roleAssignment.role,
-			scopeType: roleAssignment.scopeType,
-			scopeId: roleAssignment.scopeId
-		})
-		.from(roleAssignment)
-		.where(eq(roleAssignment.userId, u.id))
-		.all();
+	const roles = prepared(db, 'authz.roles', (db) =>
+		db
+			.select({
+				role: roleAssignment.role,
+				scopeType: roleAssignment.scopeType,
+				scopeId: roleAssignment.scopeId
+			})
+			.from(roleAssignment)
+			.where(eq(roleAssignment.userId, sql.placeholder('userId')))
+			.prepare()
+	).all({ userId: u.id });
 	let home: Scope | null = null;
 	if (u.residentId !== null) {
-		const r = db
-			.select({ householdId: resident.householdId })
-			.from(resident)
-			.where(eq(resident.id, u.residentId))
-			.get();
+		const r = prepared(db, 'authz.home', (db) =>
+			db
+				.select({ householdId: resident.householdId })
+				.from(resident)
+				.where(eq(resident.id, sql.placeholder('residentId')))
+				.prepare()
+		).get({ residentId: u.residentId });
 		if (r) home = householdScope(db, r.householdId);
 	}
 	return {

@@ -4,8 +4,9 @@
  */
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
+import { prepared } from './db/prepared';
 import { session, user } from './db/schema';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -57,22 +58,24 @@ export function validateSessionToken(
 	{ extend = true, now = Date.now() }: { extend?: boolean; now?: number } = {}
 ): SessionResult {
 	const id = hashToken(token);
-	const row = db
-		.select({
-			session,
-			user: {
-				id: user.id,
-				communityId: user.communityId,
-				displayName: user.displayName,
-				residentId: user.residentId,
-				elderMode: user.elderMode,
-				disabledAt: user.disabledAt
-			}
-		})
-		.from(session)
-		.innerJoin(user, eq(session.userId, user.id))
-		.where(eq(session.id, id))
-		.get();
+	const row = prepared(db, 'session.validate', (db) =>
+		db
+			.select({
+				session,
+				user: {
+					id: user.id,
+					communityId: user.communityId,
+					displayName: user.displayName,
+					residentId: user.residentId,
+					elderMode: user.elderMode,
+					disabledAt: user.disabledAt
+				}
+			})
+			.from(session)
+			.innerJoin(user, eq(session.userId, user.id))
+			.where(eq(session.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id });
 	if (!row) return { session: null, user: null };
 	if (now >= row.session.expiresAt.getTime() || row.user.disabledAt) {
 		db.delete(session).where(eq(session.id, id)).run();

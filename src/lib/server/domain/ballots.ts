@@ -3,9 +3,10 @@
  * retry is the same ballot), the no-JavaScript form, assisted ballots (代投) recorded by staff, proxies
  * (委托) and hand counts (举手). Nothing is acknowledged before it is stored.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { RECEIPT_PATTERN } from '$lib/receipt';
-import type { Db, Tx } from '../db';
+import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import { authorize, householdScope, type Actor } from '../authz';
 import { handCount, handCountEntry, pollBallotAlias, pollChoice, pollVote, resident } from '../db/schema';
 import type { BallotChannel } from '../db/schema';
@@ -42,27 +43,29 @@ function checkIds(ballotId: string, receipt: string) {
  * after close. The id must belong to the same voter; a secret ballot's retry must carry its receipt.
  */
 function findRetry(
-	tx: Db | Tx,
+	db: Db,
 	p: Poll,
 	ballotId: string,
 	voterResidentId: number,
 	receipt: string
 ): CastResult | null {
-	const alias = tx
-		.select({ voteId: pollBallotAlias.voteId })
-		.from(pollBallotAlias)
-		.where(and(eq(pollBallotAlias.pollId, p.id), eq(pollBallotAlias.ballotId, ballotId)))
-		.get();
+	const alias = prepared(db, 'ballots.alias', (db) =>
+		db
+			.select({ voteId: pollBallotAlias.voteId })
+			.from(pollBallotAlias)
+			.where(
+				and(
+					eq(pollBallotAlias.pollId, sql.placeholder('pollId')),
+					eq(pollBallotAlias.ballotId, sql.placeholder('ballotId'))
+				)
+			)
+			.prepare()
+	).get({ pollId: p.id, ballotId });
 	if (!alias) return null;
-	const vote = tx.select().from(pollVote).where(eq(pollVote.id, alias.voteId)).get()!;
+	const vote = db.select().from(pollVote).where(eq(pollVote.id, alias.voteId)).get()!;
 	if (vote.voterResidentId !== voterResidentId) throw new DomainError('INVALID_INPUT', { field: 'ballotId' });
 	if (!rulesOf(p).secret) return { receipt: vote.receipt!, duplicate: true };
-	const kept = tx
-		.select({ receipt: pollChoice.receipt })
-		.from(pollChoice)
-		.where(and(eq(pollChoice.pollId, p.id), eq(pollChoice.receipt, receipt)))
-		.get();
-	if (!kept) throw new DomainError('INVALID_INPUT', { field: 'receipt' });
+	if (!secretReceiptKept(db, p.id, receipt)) throw new DomainError('INVALID_INPUT', { field: 'receipt' });
 	return { receipt, duplicate: true };
 }
 
@@ -81,18 +84,33 @@ type Stored = {
 /** Ballots one person records for another go in the audit log; a resident's own ballot does not. */
 const AUDITED = { assisted: 'ballot.assist', hand: 'ballot.hand', proxy: 'ballot.proxy' } as const;
 
-function receiptTaken(tx: Db | Tx, p: Poll, receipt: string): boolean {
-	const row = rulesOf(p).secret
-		? tx
-				.select({ r: pollChoice.receipt })
-				.from(pollChoice)
-				.where(and(eq(pollChoice.pollId, p.id), eq(pollChoice.receipt, receipt)))
-				.get()
-		: tx
-				.select({ r: pollVote.receipt })
-				.from(pollVote)
-				.where(and(eq(pollVote.pollId, p.id), eq(pollVote.receipt, receipt)))
-				.get();
+function secretReceiptKept(db: Db, pollId: number, receipt: string): boolean {
+	const row = prepared(db, 'ballots.choiceReceipt', (db) =>
+		db
+			.select({ r: pollChoice.receipt })
+			.from(pollChoice)
+			.where(
+				and(
+					eq(pollChoice.pollId, sql.placeholder('pollId')),
+					eq(pollChoice.receipt, sql.placeholder('receipt'))
+				)
+			)
+			.prepare()
+	).get({ pollId, receipt });
+	return row !== undefined;
+}
+
+function receiptTaken(db: Db, p: Poll, receipt: string): boolean {
+	if (rulesOf(p).secret) return secretReceiptKept(db, p.id, receipt);
+	const row = prepared(db, 'ballots.voteReceipt', (db) =>
+		db
+			.select({ r: pollVote.receipt })
+			.from(pollVote)
+			.where(
+				and(eq(pollVote.pollId, sql.placeholder('pollId')), eq(pollVote.receipt, sql.placeholder('receipt')))
+			)
+			.prepare()
+	).get({ pollId: p.id, receipt });
 	return row !== undefined;
 }
 
@@ -105,16 +123,21 @@ function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
 	const rules = rulesOf(p);
 	if (!validChoices(p.type, p.options, p.maxChoices, b.choices)) throw new DomainError('INVALID_CHOICE');
 	return db.transaction((tx) => {
-		const retry = findRetry(tx, p, b.ballotId, b.voter.residentId, b.receipt);
+		// The prepared queries below run on `db`: the same connection, so inside this transaction.
+		const retry = findRetry(db, p, b.ballotId, b.voter.residentId, b.receipt);
 		if (retry) return retry;
 		// Two phones drew the same receipt (1 in 31^10): this one draws again.
-		if (receiptTaken(tx, p, b.receipt)) throw new DomainError('RECEIPT_TAKEN');
+		if (receiptTaken(db, p, b.receipt)) throw new DomainError('RECEIPT_TAKEN');
 		const key = b.voter.key;
-		const earlier = tx
-			.select()
-			.from(pollVote)
-			.where(and(eq(pollVote.pollId, p.id), eq(pollVote.unitKey, key)))
-			.get();
+		const earlier = prepared(db, 'ballots.earlier', (db) =>
+			db
+				.select()
+				.from(pollVote)
+				.where(
+					and(eq(pollVote.pollId, sql.placeholder('pollId')), eq(pollVote.unitKey, sql.placeholder('key')))
+				)
+				.prepare()
+		).get({ pollId: p.id, key });
 		if (earlier && !(rules.allowChange && !rules.secret)) throw new DomainError('ALREADY_VOTED');
 		let voteId: number;
 		if (earlier) {
@@ -133,26 +156,50 @@ function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
 				.where(eq(pollVote.id, earlier.id))
 				.run();
 		} else {
-			voteId = tx
-				.insert(pollVote)
-				.values({
-					pollId: p.id,
-					unitKey: key,
-					voterResidentId: b.voter.residentId,
-					channel: b.channel,
-					ballotId: b.ballotId,
-					// A secret poll keeps choice and receipt only in the unlinked table.
-					choices: rules.secret ? null : b.choices,
-					receipt: rules.secret ? null : b.receipt,
-					recordedByUserId: b.recordedBy ?? null,
-					consentNote: b.consentNote ?? null,
-					createdAt: new Date(now),
-					updatedAt: new Date(now)
-				})
-				.returning({ id: pollVote.id })
-				.get().id;
+			// Two statements: a placeholder would store a JSON "null" for a secret ballot's choices, not NULL.
+			voteId = prepared(db, rules.secret ? 'ballots.addVote.secret' : 'ballots.addVote.named', (db) =>
+				db
+					.insert(pollVote)
+					.values({
+						pollId: sql.placeholder('pollId'),
+						unitKey: sql.placeholder('unitKey'),
+						voterResidentId: sql.placeholder('voterResidentId'),
+						channel: sql.placeholder('channel'),
+						ballotId: sql.placeholder('ballotId'),
+						// A secret poll keeps choice and receipt only in the unlinked table.
+						choices: rules.secret ? null : sql.placeholder('choices'),
+						receipt: rules.secret ? null : sql.placeholder('receipt'),
+						recordedByUserId: sql.placeholder('recordedByUserId'),
+						consentNote: sql.placeholder('consentNote'),
+						createdAt: sql.placeholder('createdAt'),
+						updatedAt: sql.placeholder('updatedAt')
+					})
+					.returning({ id: pollVote.id })
+					.prepare()
+			).get({
+				pollId: p.id,
+				unitKey: key,
+				voterResidentId: b.voter.residentId,
+				channel: b.channel,
+				ballotId: b.ballotId,
+				choices: b.choices,
+				receipt: b.receipt,
+				recordedByUserId: b.recordedBy ?? null,
+				consentNote: b.consentNote ?? null,
+				createdAt: new Date(now),
+				updatedAt: new Date(now)
+			})!.id;
 			if (rules.secret)
-				tx.insert(pollChoice).values({ pollId: p.id, receipt: b.receipt, choices: b.choices }).run();
+				prepared(db, 'ballots.addChoice', (db) =>
+					db
+						.insert(pollChoice)
+						.values({
+							pollId: sql.placeholder('pollId'),
+							receipt: sql.placeholder('receipt'),
+							choices: sql.placeholder('choices')
+						})
+						.prepare()
+				).run({ pollId: p.id, receipt: b.receipt, choices: b.choices });
 			// 积分 for taking part: the source is the poll, never the ballot, so a secret choice stays unlinked.
 			awardParticipation(
 				tx,
@@ -160,7 +207,16 @@ function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
 				now
 			);
 		}
-		tx.insert(pollBallotAlias).values({ pollId: p.id, ballotId: b.ballotId, voteId }).run();
+		prepared(db, 'ballots.addAlias', (db) =>
+			db
+				.insert(pollBallotAlias)
+				.values({
+					pollId: sql.placeholder('pollId'),
+					ballotId: sql.placeholder('ballotId'),
+					voteId: sql.placeholder('voteId')
+				})
+				.prepare()
+		).run({ pollId: p.id, ballotId: b.ballotId, voteId });
 		if (b.channel in AUDITED) {
 			const { communityId } = getMeeting(db, p.meetingId);
 			const action = AUDITED[b.channel as keyof typeof AUDITED];
@@ -173,19 +229,22 @@ function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
 			);
 		}
 		// Hands already counted must still fit among the present units that have not voted otherwise.
-		const hands = handUnits(p.type, handCountsOf(tx, p.id));
+		const hands = handUnits(p.type, handCountsOf(db, p.id));
 		if (hands > 0 && hands > freeUnits(db, tx, p)) throw new DomainError('HAND_COUNT_BOUND');
 		return { receipt: b.receipt, duplicate: false };
 	});
 }
 
-function handCountsOf(tx: Db | Tx, pollId: number): Record<string, number> {
+function handCountsOf(db: Db, pollId: number): Record<string, number> {
 	return Object.fromEntries(
-		tx
-			.select()
-			.from(handCount)
-			.where(eq(handCount.pollId, pollId))
-			.all()
+		prepared(db, 'ballots.handCounts', (db) =>
+			db
+				.select()
+				.from(handCount)
+				.where(eq(handCount.pollId, sql.placeholder('pollId')))
+				.prepare()
+		)
+			.all({ pollId })
 			.map((h) => [h.optionId, h.count])
 	);
 }

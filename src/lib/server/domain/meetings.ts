@@ -2,11 +2,12 @@
  * Council meetings (议事会): create, open, run (current item, item timer) and close. The agenda text is a
  * Yjs document; this module keeps what the server decides. All times are passed in for testability.
  */
-import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { linkedProposals } from '$lib/agenda';
 import type { DocumentStore } from '../yjs';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
 import { attendance, meeting, poll, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
 import { DomainError } from './errors';
@@ -29,7 +30,13 @@ export type MeetingInput = {
 export const agendaDocName = (meetingId: number) => `meeting:${meetingId}:agenda`;
 
 export function getMeeting(db: Db, meetingId: number): Meeting {
-	const m = db.select().from(meeting).where(eq(meeting.id, meetingId)).get();
+	const m = prepared(db, 'meetings.get', (db) =>
+		db
+			.select()
+			.from(meeting)
+			.where(eq(meeting.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id: meetingId });
 	if (!m) throw new DomainError('NOT_FOUND', { meetingId });
 	return m;
 }

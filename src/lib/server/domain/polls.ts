@@ -3,10 +3,11 @@
  * by the server from stored ballots only, and closed by hand or by the server's timer into a
  * resolution (resolutions.ts).
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { PollView, OpenPollPayload, TallyView } from '$lib/realtime/poll';
 import { itemAt } from '$lib/agenda';
 import type { Db } from '../db';
+import { prepared } from '../db/prepared';
 import type { Actor } from '../authz';
 import { handCount, poll, pollChoice, pollVote, resolution, type BallotChannel } from '../db/schema';
 import type { DocumentStore } from '../yjs';
@@ -30,7 +31,13 @@ import {
 export type Poll = typeof poll.$inferSelect;
 
 export function getPoll(db: Db, pollId: number): Poll {
-	const p = db.select().from(poll).where(eq(poll.id, pollId)).get();
+	const p = prepared(db, 'polls.get', (db) =>
+		db
+			.select()
+			.from(poll)
+			.where(eq(poll.id, sql.placeholder('id')))
+			.prepare()
+	).get({ id: pollId });
 	if (!p) throw new DomainError('NOT_FOUND', { pollId });
 	return p;
 }
