@@ -27,7 +27,17 @@ export default ts.config(
 			'no-undef': 'off', // TypeScript checks this better
 			// The app has no base path, so plain hrefs are right; resolve() would only add noise.
 			'svelte/no-navigation-without-resolve': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			// Paraglide messages tree-shake only when named statically (m.key); casting the namespace to
+			// look keys up at run time keeps every message of every page in the bundle (issue 7).
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "TSAsExpression > Identifier.expression[name='m']",
+					message:
+						'Do not cast the messages namespace; look messages up in a static map (e.g. { admin: m.role_admin }).'
+				}
+			]
 		}
 	},
 	{

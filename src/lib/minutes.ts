@@ -2,7 +2,7 @@
  * Words for meeting minutes (会议纪要), shared by the minutes page and the Markdown download, so both
  * say the same thing in the reader's language. The minutes themselves hold only codes and numbers.
  */
-import { errorMessage, messageFor } from '$lib/i18n';
+import { errorMessage, maybeLabel, type Message } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { CHANNELS, channelWords } from '$lib/components/poll/format';
@@ -39,15 +39,31 @@ export function participationWords(p: MinutesPoll): string {
 		.join(m.poll_list_separator());
 }
 
-export const roleWords = (role: 'facilitator' | 'resident') => messageFor(`minutes_role_${role}`);
+const ROLE = {
+	facilitator: m.minutes_role_facilitator,
+	resident: m.minutes_role_resident
+} satisfies Record<'facilitator' | 'resident', Message>;
+
+export const roleWords = (role: 'facilitator' | 'resident') => ROLE[role]();
+
+/** The minutes' own refusals, by code or by code_reason. */
+const MINUTES_ERROR = {
+	ALREADY_SIGNED_facilitatorSigned: m.minutes_error_ALREADY_SIGNED_facilitatorSigned,
+	INVALID_INPUT: m.minutes_error_INVALID_INPUT,
+	MEETING_STATE: m.minutes_error_MEETING_STATE,
+	MINUTES_STATE_facilitatorFirst: m.minutes_error_MINUTES_STATE_facilitatorFirst,
+	MINUTES_STATE_locked: m.minutes_error_MINUTES_STATE_locked,
+	NOT_PRESENT: m.minutes_error_NOT_PRESENT
+} satisfies Record<string, Message>;
 
 /**
  * A refusal in words: the minutes' own message for the code and its reason (facilitatorFirst,
  * locked, ...), then for the code, then the shared one.
  */
 export function minutesError(code: string | undefined, reason?: string | null): string {
-	for (const key of [reason ? `minutes_error_${code}_${reason}` : '', `minutes_error_${code}`]) {
-		if (key && messageFor(key) !== key) return messageFor(key);
-	}
-	return errorMessage(code);
+	return (
+		(reason ? maybeLabel(MINUTES_ERROR, `${code}_${reason}`) : undefined) ??
+		maybeLabel(MINUTES_ERROR, code) ??
+		errorMessage(code)
+	);
 }

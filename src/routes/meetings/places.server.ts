@@ -6,7 +6,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { can, placeScope, type Actor } from '$lib/server/authz';
 import { building, community, estate, grid, MEETING_SCOPES } from '$lib/server/db/schema';
-import { messageFor } from '$lib/i18n';
+import { m } from '$lib/paraglide/messages';
 
 export type ScopeType = (typeof MEETING_SCOPES)[number];
 export type PlaceChoice = { value: string; type: ScopeType; id: number; label: string };
@@ -29,9 +29,9 @@ function allPlaces(db: Db, communityId: number): PlaceChoice[] {
 		.all();
 	const place = (type: ScopeType, id: number, label: string) => ({ value: `${type}:${id}`, type, id, label });
 	return [
-		...(c ? [place('community', c.id, messageFor('meetings_scope_community', { name: c.name }))] : []),
-		...estates.map((e) => place('estate', e.id, messageFor('meetings_scope_estate', { name: e.name }))),
-		...grids.map((g) => place('grid', g.id, messageFor('meetings_scope_grid', { name: g.name }))),
+		...(c ? [place('community', c.id, m.meetings_scope_community({ name: c.name }))] : []),
+		...estates.map((e) => place('estate', e.id, m.meetings_scope_estate({ name: e.name }))),
+		...grids.map((g) => place('grid', g.id, m.meetings_scope_grid({ name: g.name }))),
 		...buildings.map((b) => place('building', b.id, b.estateName ? `${b.estateName} ${b.name}` : b.name))
 	];
 }

@@ -1,5 +1,7 @@
 /** Small pure helpers the meeting screens share. */
-import { errorMessage, messageFor } from '$lib/i18n';
+import { errorMessage, maybeLabel } from '$lib/i18n';
+import type { ErrorCode } from '$lib/error-codes';
+import type { Message } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
 import type { MeetingState, Speaker } from '$lib/realtime/meeting';
 
@@ -21,9 +23,16 @@ export function timerElapsed(timer: MeetingState['timer'], receivedAt: number, n
  * OFFLINE and TIMEOUT are the screen's own (nothing was sent, or no answer came).
  */
 export function meetingError(code: string): string {
-	const own = messageFor(`meeting_error_${code}`);
-	return own === `meeting_error_${code}` ? errorMessage(code) : own;
+	return maybeLabel(MEETING_ERROR, code) ?? errorMessage(code);
 }
+
+const MEETING_ERROR = {
+	MEETING_STATE: m.meeting_error_MEETING_STATE,
+	NOT_ELIGIBLE: m.meeting_error_NOT_ELIGIBLE,
+	NO_CURRENT_ITEM: m.meeting_error_NO_CURRENT_ITEM,
+	OFFLINE: m.meeting_error_OFFLINE,
+	TIMEOUT: m.meeting_error_TIMEOUT
+} satisfies Partial<Record<ErrorCode | 'OFFLINE' | 'TIMEOUT', Message>>;
 
 /** How many hands are ahead of this resident (whoever is speaking already has the floor); null if not in it. */
 export function queueAhead(speakers: Speaker[], residentId: number | null): number | null {

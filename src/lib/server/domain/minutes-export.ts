@@ -5,7 +5,8 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import { m } from '$lib/paraglide/messages';
-import { messageFor } from '$lib/i18n';
+import { label } from '$lib/i18n';
+import { MEETING_BODY } from '$lib/meeting-labels';
 import { attendanceWords, minutesTime, participationWords, roleWords } from '$lib/minutes';
 import {
 	channelWords,
@@ -78,7 +79,7 @@ export function toMarkdown(
 		);
 	out.push(`- ${m.minutes_fact_place({ place: mdText(mt.place) })}`);
 	out.push(`- ${m.minutes_fact_scope({ scope: mdText(mt.scope.names.join(' ')) })}`);
-	out.push(`- ${messageFor(`meetings_body_${mt.body}`)}`, '');
+	out.push(`- ${label(MEETING_BODY, mt.body)}`, '');
 	out.push(`## ${m.minutes_attendance_title()}`, '', ...attendanceWords(c).map((l) => `- ${l}`), '');
 	out.push(`## ${m.minutes_agenda_title()}`, '');
 	if (!c.agenda.length) out.push(m.minutes_agenda_empty(), '');
