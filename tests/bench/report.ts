@@ -127,7 +127,7 @@ function burstRows(size: string, r: { app: BurstResult; baseline: BurstResult; r
 			ratio(a.ack.p99, b.ack.p99),
 			main ? 'p99 ≤ 2× baseline' : '',
 			main ? yes(a.ack.p99 <= 2 * b.ack.p99) : '',
-			"Per ballot: ~12 small Drizzle queries in castBallot (each built and prepared anew), the per-packet guard re-reading session and roles, and the poll's whole roll once per group-commit batch; meanwhile the 50-ms broadcasts recompute the meeting state on the same loop." +
+			"Per ballot: castBallot's queries (the hot ones prepared once), the participation points award (not prepared), the per-packet session and role check (prepared) and the poll's roll once per group-commit batch; meanwhile the 50-ms broadcasts recompute the meeting state on the same loop." +
 				sat
 		],
 		[
@@ -261,7 +261,7 @@ function storageRows(r: StorageResult): Row[] {
 			ratio(r.app.groupCommitMs, r.baseline.groupCommitMs),
 			'≤ 20 ms',
 			yes(r.app.groupCommitMs <= 20),
-			`castBallot: ~12 small Drizzle queries per ballot (poll, meeting, scope, retries, receipt, presence, vote and alias rows), each built and prepared anew, and the poll's roll once per batch; the shared fsync is not the cost. All stored: ${r.storedOk ? 'yes' : 'no'}.`
+			`castBallot's domain work per ballot (authorization, retry and receipt checks, presence, vote and alias rows, the points award), the hot queries prepared once, and the poll's roll once per batch; the shared fsync is not the cost. All stored: ${r.storedOk ? 'yes' : 'no'}.`
 		]
 	];
 }
