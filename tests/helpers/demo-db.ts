@@ -4,6 +4,8 @@ import { openDatabase, type Db } from '$lib/server/db';
 import { building, household, resident, user } from '$lib/server/db/schema';
 import { loadActor, type Actor } from '$lib/server/authz';
 import { seedDemoIfEmpty } from '$lib/server/domain/demo-seed';
+import { createMeeting, getMeeting, openMeeting } from '$lib/server/domain/meetings';
+import { createYjsServer } from '$lib/server/yjs';
 
 export async function demoDb(): Promise<Db> {
 	const db = openDatabase(':memory:');
@@ -42,4 +44,25 @@ export function residentActor(db: Db, buildingName: string, n = 0): Actor {
 			.returning()
 			.get();
 	return loadActor(db, u);
+}
+
+/**
+ * The demo database with a live, public meeting of 1栋 (households vote) opened by the demo
+ * facilitator at `at`, and the Yjs document store the domain calls need.
+ */
+export async function openDemoMeeting(at: number) {
+	const db = await demoDb();
+	const docs = createYjsServer({ db });
+	const f = staff(db, 'facilitator');
+	const meetingId = createMeeting(db, f, {
+		title: '1栋议事会',
+		scopeType: 'building',
+		scopeId: 1,
+		startsAt: new Date(at),
+		place: '楼下',
+		votingUnit: 'household',
+		isPublic: true
+	});
+	openMeeting(db, f, meetingId, at);
+	return { db, docs, f, meetingId, code: getMeeting(db, meetingId).joinCode };
 }

@@ -2,33 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { auditEntry } from '$lib/server/db/schema';
 import { markAttendance, checkIn } from '$lib/server/domain/attendance';
 import { assistBallot, castBallot, setHandCounts } from '$lib/server/domain/ballots';
-import { createMeeting, getMeeting, openMeeting } from '$lib/server/domain/meetings';
+import { getMeeting } from '$lib/server/domain/meetings';
 import { openPoll } from '$lib/server/domain/polls';
 import { closeDuePolls, closePoll } from '$lib/server/domain/resolutions';
 import { assignRole, removeRoleAssignment } from '$lib/server/domain/access';
 import { auditLog } from '$lib/server/domain/audit';
 import { DEFAULT_RULES, type PollRules } from '$lib/server/domain/tally';
-import { createYjsServer } from '$lib/server/yjs';
+
 import { ballotIds } from '../helpers/ballot-ids';
-import { demoDb, residentActor, staff } from '../helpers/demo-db';
+import { demoDb, openDemoMeeting, residentActor, staff } from '../helpers/demo-db';
 
 const T0 = Date.UTC(2026, 10, 27, 11);
 const ids = ballotIds('audit');
 
 async function liveMeeting() {
-	const db = await demoDb();
-	const docs = createYjsServer({ db });
-	const f = staff(db, 'facilitator');
-	const meetingId = createMeeting(db, f, {
-		title: '1栋议事会',
-		scopeType: 'building',
-		scopeId: 1,
-		startsAt: new Date(T0),
-		place: '楼下',
-		votingUnit: 'household',
-		isPublic: true
-	});
-	openMeeting(db, f, meetingId, T0);
+	const { db, docs, f, meetingId } = await openDemoMeeting(T0);
 	const residents = [0, 1, 2, 3].map((i) => residentActor(db, '1栋', i));
 	const open = (rules: Partial<PollRules> = {}, durationSeconds: number | null = null) =>
 		openPoll(

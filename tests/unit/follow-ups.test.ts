@@ -11,32 +11,20 @@ import {
 	stepsFor
 } from '$lib/server/domain/dispatches';
 import { assignFollowUp, followUpOf, reportProgress } from '$lib/server/domain/follow-ups';
-import { createMeeting, openMeeting } from '$lib/server/domain/meetings';
+
 import { openPoll } from '$lib/server/domain/polls';
 import { closeDueRatings, rateFollowUp, ratingComments } from '$lib/server/domain/ratings';
 import { closePoll } from '$lib/server/domain/resolutions';
 import { DEFAULT_RULES } from '$lib/server/domain/tally';
-import { createYjsServer } from '$lib/server/yjs';
-import { demoDb, residentActor, staff } from '../helpers/demo-db';
+
+import { openDemoMeeting, residentActor, staff } from '../helpers/demo-db';
 
 const T0 = Date.UTC(2026, 10, 27, 11);
 const DAY = 24 * 3600_000;
 
 /** A passed resolution of a 1栋 meeting, and the people around it. */
 async function passed(outcome: 'yes' | 'no' = 'yes') {
-	const db = await demoDb();
-	const docs = createYjsServer({ db });
-	const f = staff(db, 'facilitator');
-	const meetingId = createMeeting(db, f, {
-		title: '1栋议事会',
-		scopeType: 'building',
-		scopeId: 1,
-		startsAt: new Date(T0),
-		place: '楼下',
-		votingUnit: 'household',
-		isPublic: true
-	});
-	openMeeting(db, f, meetingId, T0);
+	const { db, docs, f, meetingId } = await openDemoMeeting(T0);
 	const residents = [0, 1, 2, 3, 4, 5].map((i) => residentActor(db, '1栋', i));
 	for (const r of residents) markAttendance(db, f, meetingId, r.residentId!, true, T0);
 	const pollId = openPoll(

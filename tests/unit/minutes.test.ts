@@ -4,21 +4,15 @@ import { addItem } from '$lib/agenda';
 import { meeting, minutes, minutesSignature, resident, resolution } from '$lib/server/db/schema';
 import { checkIn, giveFloor, markAttendance, raiseHand } from '$lib/server/domain/attendance';
 import { castBallot } from '$lib/server/domain/ballots';
-import {
-	agendaDocName,
-	closeMeeting,
-	createMeeting,
-	getMeeting,
-	openMeeting
-} from '$lib/server/domain/meetings';
+import { agendaDocName, closeMeeting, getMeeting } from '$lib/server/domain/meetings';
 import { getMinutes, minutesHash, saveSummary, signMinutes } from '$lib/server/domain/minutes';
 import { generateMinutes } from '$lib/server/domain/minutes-content';
 import { ballotsCsv, csvCell, toCsv, toMarkdown } from '$lib/server/domain/minutes-export';
 import { openPoll } from '$lib/server/domain/polls';
 import { closePoll } from '$lib/server/domain/resolutions';
 import { DEFAULT_RULES } from '$lib/server/domain/tally';
-import { createYjsServer } from '$lib/server/yjs';
-import { demoDb, residentActor, staff } from '../helpers/demo-db';
+
+import { demoDb, openDemoMeeting, residentActor, staff } from '../helpers/demo-db';
 
 const T0 = Date.UTC(2026, 2, 14, 11);
 let n = 0;
@@ -36,20 +30,8 @@ const ballot = () => {
  * (one got the floor), a named yes/no poll closed into its resolution; optionally closed.
  */
 async function heldMeeting({ close = true } = {}) {
-	const db = await demoDb();
-	const docs = createYjsServer({ db });
-	const f = staff(db, 'facilitator');
+	const { db, docs, f, meetingId } = await openDemoMeeting(T0);
 	const r = [0, 1, 2, 3, 4].map((i) => residentActor(db, '1栋', i));
-	const meetingId = createMeeting(db, f, {
-		title: '1栋议事会',
-		scopeType: 'building',
-		scopeId: 1,
-		startsAt: new Date(T0),
-		place: '楼下',
-		votingUnit: 'household',
-		isPublic: true
-	});
-	openMeeting(db, f, meetingId, T0);
 	let itemId = '';
 	docs.change(agendaDocName(meetingId), (doc) => {
 		itemId = addItem(doc, { title: '加装电梯', minutes: 20, notes: '三楼以上住户同意分摊。\n一楼有顾虑。' });

@@ -13,14 +13,14 @@ import {
 } from '$lib/server/db/schema';
 import { checkIn } from '$lib/server/domain/attendance';
 import { castBallot } from '$lib/server/domain/ballots';
-import { createMeeting, getMeeting, openMeeting } from '$lib/server/domain/meetings';
+import { getMeeting } from '$lib/server/domain/meetings';
 import { openPoll } from '$lib/server/domain/polls';
 import { closePoll } from '$lib/server/domain/resolutions';
 import { checkChain, noticeBoard } from '$lib/server/domain/notice-board';
 import { chainHash } from '$lib/server/domain/hash-chain';
 import { DEFAULT_RULES } from '$lib/server/domain/tally';
-import { createYjsServer } from '$lib/server/yjs';
-import { demoDb, residentActor, staff } from '../helpers/demo-db';
+
+import { demoDb, openDemoMeeting, residentActor } from '../helpers/demo-db';
 import { DAY } from '../helpers/records';
 
 const T0 = Date.UTC(2026, 2, 10, 2);
@@ -30,19 +30,7 @@ const T0 = Date.UTC(2026, 2, 10, 2);
  * first poll passes with their four votes, the other two close with nobody voting (no quorum).
  */
 async function councilWithResolutions() {
-	const db = await demoDb();
-	const docs = createYjsServer({ db });
-	const f = staff(db, 'facilitator');
-	const meetingId = createMeeting(db, f, {
-		title: '1栋议事会',
-		scopeType: 'building',
-		scopeId: 1,
-		startsAt: new Date(T0),
-		place: '楼下',
-		votingUnit: 'household',
-		isPublic: true
-	});
-	openMeeting(db, f, meetingId, T0);
+	const { db, docs, f, meetingId } = await openDemoMeeting(T0);
 	const code = getMeeting(db, meetingId).joinCode;
 	const voters = [0, 1, 2, 3].map((i) => residentActor(db, '1栋', i));
 	for (const v of voters) checkIn(db, v, meetingId, code, T0);

@@ -20,13 +20,7 @@ import {
 	setHandCounts,
 	voterStatus
 } from '$lib/server/domain/ballots';
-import {
-	closeMeeting,
-	createMeeting,
-	getMeeting,
-	meetingState,
-	openMeeting
-} from '$lib/server/domain/meetings';
+import { closeMeeting, getMeeting, meetingState } from '$lib/server/domain/meetings';
 import { openPoll } from '$lib/server/domain/polls';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { addProposalToAgenda } from '$lib/server/domain/agenda';
@@ -40,25 +34,13 @@ import { DEFAULT_RULES, type PollRules } from '$lib/server/domain/tally';
 import { createYjsServer } from '$lib/server/yjs';
 import type { Actor } from '$lib/server/authz';
 import { ballotIds } from '../helpers/ballot-ids';
-import { demoDb, residentActor, staff } from '../helpers/demo-db';
+import { openDemoMeeting, residentActor, staff } from '../helpers/demo-db';
 
 const T0 = Date.UTC(2026, 10, 27, 11);
 const ids = ballotIds('ballot');
 
 async function liveBuildingMeeting() {
-	const db = await demoDb();
-	const docs = createYjsServer({ db });
-	const f = staff(db, 'facilitator');
-	const meetingId = createMeeting(db, f, {
-		title: '1栋议事会',
-		scopeType: 'building',
-		scopeId: 1,
-		startsAt: new Date(T0),
-		place: '楼下',
-		votingUnit: 'household',
-		isPublic: true
-	});
-	openMeeting(db, f, meetingId, T0);
+	const { db, docs, f, meetingId } = await openDemoMeeting(T0);
 	const residents = [0, 1, 2, 3, 4, 5].map((i) => residentActor(db, '1栋', i));
 	const code = getMeeting(db, meetingId).joinCode;
 	return { db, docs, f, meetingId, residents, code };
