@@ -20,7 +20,8 @@ export const init: ServerInit = async () => {
 		const realtime = attachRealtime(offered.httpServer, {
 			db,
 			production: offered.production,
-			publicOrigin: config.origin
+			publicOrigin: config.origin,
+			addressSource: config.addressSource
 		});
 		onShutdown(closeDb);
 		onShutdown(() => realtime.close());

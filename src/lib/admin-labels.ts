@@ -123,7 +123,9 @@ export const AUDIT_ACTION = {
 	'proxy.revoke': m.audit_action_proxy_revoke,
 	'role.grant': m.audit_action_role_grant,
 	'role.revoke': m.audit_action_role_revoke,
-	'minutes.sign': m.audit_action_minutes_sign
+	'account.delete': m.audit_action_account_delete,
+	'minutes.sign': m.audit_action_minutes_sign,
+	'document.refuse': m.audit_action_document_refuse
 } satisfies Record<AuditAction, Message>;
 
 export const AUDIT_SUBJECT = {

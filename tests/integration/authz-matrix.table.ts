@@ -460,6 +460,19 @@ const staffRows: Row[] = [
 		run: (ctx, r, p) => act(ctx, r, '/admin/staff?/removeRole', { roleAssignmentId: String(p.assignmentId) }),
 		effect: (ctx, p) => gone(ctx, roleAssignment, eq(roleAssignment.id, p.assignmentId))
 	}),
+	row<{ userId: number }>({
+		id: 'action /admin/staff?/deleteAccount',
+		allow: ADMIN,
+		prepare: (ctx) => ({
+			userId: db(ctx)
+				.insert(user)
+				.values({ communityId: ctx.w.communityId, username: `gone-${ctx.uniq()}`, displayName: '待删除' })
+				.returning()
+				.get().id
+		}),
+		run: (ctx, r, p) => act(ctx, r, '/admin/staff?/deleteAccount', { userId: String(p.userId) }),
+		effect: (ctx, p) => exists(ctx, user, and(eq(user.id, p.userId), isNotNull(user.disabledAt)))
+	}),
 	row<{ before: number }>({
 		id: 'action /admin/invitations?/cards',
 		// invitation.issue on 1栋: the admin, 1栋's 楼栋长 and the estate's 信息员.

@@ -13,7 +13,13 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { openDatabase, type Db } from '../../src/lib/server/db/index';
 import { yjsSnapshot, yjsUpdate } from '../../src/lib/server/db/schema';
-import { createYjsServer, type YjsServer } from '../../src/lib/server/yjs/index';
+import {
+	createYjsServer,
+	type YjsConnectionContext,
+	type YjsRefusal,
+	type YjsServer
+} from '../../src/lib/server/yjs/index';
+import { shouldReconnect } from '../../src/lib/realtime/protocol';
 import type { Connection } from '../../src/lib/server/yjs/connection';
 import { encodeAwarenessUpdate, type AwarenessEntry } from '../../src/lib/server/yjs/presence';
 import { handleMessage } from '../../src/lib/server/yjs/protocol';
@@ -33,7 +39,14 @@ function tempDbFile(): string {
 }
 
 type Harness = { base: string; db: Db; yjs: YjsServer; stop(): Promise<void> };
-type HarnessOptions = { maxMessageBytes?: number; compactAfterUpdates?: number; pingIntervalMs?: number };
+type HarnessOptions = {
+	maxMessageBytes?: number;
+	compactAfterUpdates?: number;
+	pingIntervalMs?: number;
+	documentBudget?: (docName: string) => number;
+	writerBytesPerMinute?: number;
+	onRefused?: (ctx: YjsConnectionContext, refusal: YjsRefusal) => void;
+};
 
 /** Test-only routing: /yjs/<docName>?role=reader|writer&uid=&name=; anything else gets 4403. */
 async function startHarness(dbFile: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -407,6 +420,89 @@ describe('yjs server', () => {
 		expect((await dead.closed).code).toBe(1006); // terminated, no close frame
 		await eventually(() => h.yjs.stats().connections === 1);
 		expect(live.ws.readyState).toBe(WebSocket.OPEN);
+	});
+});
+
+describe('size budgets', () => {
+	const bigText = (n: number) => 'x'.repeat(n);
+
+	it('refuses with 4413 an update that would take a document over its budget, stores nothing and reports the writer', async () => {
+		const refusals: Array<[number, YjsRefusal]> = [];
+		const h = await startHarness(tempDbFile(), {
+			documentBudget: (name) => (name === 'small' ? 8 * 1024 : 1024 * 1024),
+			onRefused: (ctx, r) => refusals.push([ctx.user.id, r])
+		});
+		const w = await connectSynced(h, 'small', 'writer', { uid: '7', name: 'w' });
+		w.doc.getText('body').insert(0, bigText(4 * 1024));
+		await eventually(() => text(storedDoc(h.db, 'small')).length === 4 * 1024);
+		const closed = nextClose(w.provider);
+		w.doc.getText('body').insert(0, bigText(6 * 1024));
+		expect(await closed).toBe(4413);
+		expect(text(storedDoc(h.db, 'small'))).toHaveLength(4 * 1024);
+		expect(refusals).toEqual([[7, expect.objectContaining({ reason: 'DOCUMENT_BUDGET', docName: 'small' })]]);
+		// A 44xx close is final for y-websocket: no reconnect that resends the same update.
+		await new Promise((r) => setTimeout(r, 600));
+		expect(w.provider.wsconnected || w.provider.wsconnecting).toBe(false);
+		expect(h.yjs.stats().connections).toBe(0);
+		// Other documents and other writers are untouched.
+		const other = await connectSynced(h, 'roomy', 'writer', { uid: '8', name: 'o' });
+		other.doc.getText('body').insert(0, bigText(20 * 1024));
+		await eventually(() => text(storedDoc(h.db, 'roomy')).length === 20 * 1024);
+	});
+
+	it('measures a document after folding its log, so text deleted since does not count against it', async () => {
+		const h = await startHarness(tempDbFile(), { documentBudget: () => 16 * 1024 });
+		const w = await connectSynced(h, 'notes', 'writer');
+		const body = w.doc.getText('body');
+		for (let i = 0; i < 3; i++) {
+			body.insert(0, bigText(5 * 1024));
+			await eventually(() => text(storedDoc(h.db, 'notes')).length === 5 * 1024);
+			body.delete(0, body.length);
+			await eventually(() => text(storedDoc(h.db, 'notes')).length === 0);
+		}
+		body.insert(0, bigText(5 * 1024));
+		await eventually(() => text(storedDoc(h.db, 'notes')).length === 5 * 1024);
+		expect(w.provider.wsconnected).toBe(true);
+	});
+
+	it('refuses with 4429 a writer over its bytes per minute, counted across its connections and documents', async () => {
+		const refusals: YjsRefusal[] = [];
+		const h = await startHarness(tempDbFile(), {
+			writerBytesPerMinute: 16 * 1024,
+			onRefused: (_ctx, r) => refusals.push(r)
+		});
+		const a = await connectSynced(h, 'one', 'writer', { uid: '5', name: 'a' });
+		const b = await connectSynced(h, 'two', 'writer', { uid: '5', name: 'a' });
+		const other = await connectSynced(h, 'two', 'writer', { uid: '6', name: 'b' });
+		a.doc.getText('body').insert(0, bigText(10 * 1024));
+		await eventually(() => text(storedDoc(h.db, 'one')).length === 10 * 1024);
+		const closed = nextClose(b.provider);
+		b.doc.getText('body').insert(0, bigText(10 * 1024));
+		expect(await closed).toBe(4429);
+		expect(text(storedDoc(h.db, 'two'))).toBe('');
+		expect(refusals).toEqual([expect.objectContaining({ reason: 'WRITER_BUDGET', docName: 'two' })]);
+		other.doc.getText('body').insert(0, bigText(10 * 1024));
+		await eventually(() => text(storedDoc(h.db, 'two')).length === 10 * 1024);
+	});
+
+	it('a provider using the shared shouldReconnect gives up on an oversize message (1009) instead of resending it', async () => {
+		const h = await startHarness(tempDbFile(), { maxMessageBytes: 16 * 1024 });
+		const doc = new Y.Doc();
+		const provider = new WebsocketProvider(`${h.base}/yjs`, 'notes', doc, {
+			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+			params: { role: 'writer' },
+			disableBc: true,
+			shouldReconnect
+		});
+		cleanups.push(() => provider.destroy());
+		await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+		let closes = 0;
+		provider.on('connection-close', () => closes++);
+		doc.getText('body').insert(0, bigText(20 * 1024));
+		await eventually(() => closes === 1);
+		await new Promise((r) => setTimeout(r, 600));
+		expect(closes).toBe(1);
+		expect(provider.wsconnected || provider.wsconnecting).toBe(false);
 	});
 });
 

@@ -77,4 +77,6 @@ export interface MeetingServerEvents {
 	'meeting:state': (state: MeetingState) => void;
 	/** To one user's screens, when someone else changed their part (a facilitator marked them present). */
 	'meeting:me': (p: { meetingId: number; me: Me }) => void;
+	/** This screen was taken out of the meeting: the user may no longer see it (a role removed). */
+	'meeting:left': (p: { meetingId: number; code: string }) => void;
 }

@@ -12,6 +12,8 @@ export function readConfig() {
 		/** Cookies get `Secure` when the public origin is HTTPS. */
 		secureCookies: (env.ORIGIN ?? '').startsWith('https://'),
 		origin: env.ORIGIN || undefined,
+		/** Where a websocket handshake comes from behind a proxy, read as adapter-node reads it for HTTP. */
+		addressSource: { header: env.ADDRESS_HEADER || undefined, xffDepth: Number(env.XFF_DEPTH || 1) },
 		production: env.NODE_ENV === 'production'
 	};
 }

@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { prepared } from './db/prepared';
 import { session, user } from './db/schema';
+import { publishAccessEvent } from './domain/access-events';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME = 30 * DAY;
@@ -55,9 +56,20 @@ export type SessionResult =
 export function validateSessionToken(
 	db: Db,
 	token: string,
+	opts: { extend?: boolean; now?: number } = {}
+): SessionResult {
+	return validateSession(db, hashToken(token), opts);
+}
+
+/**
+ * The same check by the stored id, for live connections that hold the id rather than the token.
+ * An expired session (or one of a deleted account) is deleted here, and its live connections told.
+ */
+export function validateSession(
+	db: Db,
+	id: string,
 	{ extend = true, now = Date.now() }: { extend?: boolean; now?: number } = {}
 ): SessionResult {
-	const id = hashToken(token);
 	const row = prepared(db, 'session.validate', (db) =>
 		db
 			.select({
@@ -78,7 +90,7 @@ export function validateSessionToken(
 	).get({ id });
 	if (!row) return { session: null, user: null };
 	if (now >= row.session.expiresAt.getTime() || row.user.disabledAt) {
-		db.delete(session).where(eq(session.id, id)).run();
+		invalidateSession(db, id);
 		return { session: null, user: null };
 	}
 	if (extend && row.session.expiresAt.getTime() - now < RENEW_WHEN_LEFT) {
@@ -89,8 +101,10 @@ export function validateSessionToken(
 	return { session: row.session, user: sessionUser };
 }
 
+/** Ends a session (logout, expiry) and tells its live connections. */
 export function invalidateSession(db: Db, sessionId: string) {
 	db.delete(session).where(eq(session.id, sessionId)).run();
+	publishAccessEvent({ kind: 'sessionsEnded', sessionIds: [sessionId] });
 }
 
 /** Reads one cookie from a raw Cookie header (for websocket handshakes, which bypass SvelteKit). */

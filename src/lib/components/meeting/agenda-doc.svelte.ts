@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { listItems, type AgendaItem } from '$lib/agenda';
+import { finalCloseReason, shouldReconnect } from '$lib/realtime/protocol';
 
 export type AgendaStatus = 'connecting' | 'connected' | 'disconnected' | 'denied';
 export type Peer = {
@@ -24,6 +25,8 @@ export const agendaDocName = (meetingId: number) => `meeting:${meetingId}:agenda
 export class AgendaDoc {
 	items = $state<AgendaItem[]>([]);
 	status = $state<AgendaStatus>('connecting');
+	/** Why the server ended the connection for good (with status 'denied'). */
+	closeReason = $state<ReturnType<typeof finalCloseReason>>('denied');
 	/** True once the server's copy has arrived (or the local copy, offline). */
 	loaded = $state(false);
 	peers = $state<Peer[]>([]);
@@ -57,6 +60,7 @@ export class AgendaDoc {
 		// y-websocket joins the room name onto the URL as is; the server decodes it (':' → %3A).
 		this.#provider = new WebsocketProvider(origin, encodeURIComponent(name), this.doc, {
 			disableBc: true,
+			shouldReconnect,
 			// An anonymous projector reads a public meeting's agenda with the join code.
 			params: opts.code ? { code: opts.code } : {}
 		});
@@ -72,9 +76,11 @@ export class AgendaDoc {
 			this.items = listItems(this.doc);
 			this.loaded = true;
 		});
-		// 44xx: the server refused us (no login, no right); y-websocket stops retrying by itself.
+		// 44xx (no login, no right, over a size budget) or a message too big: final, so no retrying.
 		p.on('connection-close', (event) => {
-			if (event && event.code >= 4400 && event.code < 4500) this.status = 'denied';
+			if (!event || shouldReconnect(event)) return;
+			this.status = 'denied';
+			this.closeReason = finalCloseReason(event.code);
 		});
 		p.awareness.on('change', () => this.#readPeers());
 	}

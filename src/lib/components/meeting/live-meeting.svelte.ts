@@ -77,6 +77,10 @@ export class LiveMeeting {
 			if (!s.active) this.#reconnectLater();
 		});
 		s.on('session:ended', () => this.#end('UNAUTHENTICATED'));
+		// The server took this screen out of the meeting (a role removed): joining again would be refused.
+		s.on('meeting:left', ({ meetingId, code }) => {
+			if (meetingId === this.meetingId) this.#end(code);
+		});
 		s.on('meeting:me', ({ meetingId, me }) => {
 			if (meetingId === this.meetingId) this.me = me;
 		});

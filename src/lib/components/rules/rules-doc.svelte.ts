@@ -19,6 +19,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { isEmptyRules } from '$lib/rules/clauses';
+import { finalCloseReason, shouldReconnect } from '$lib/realtime/protocol';
 
 export type RulesStatus = 'connecting' | 'connected' | 'disconnected' | 'denied';
 export type RulesPeer = { clientId: number; name: string; color: string };
@@ -27,6 +28,8 @@ const COLORS = ['#1d4ed8', '#047857', '#b45309', '#7c3aed', '#be123c', '#0e7490'
 
 export class RulesDoc {
 	status = $state<RulesStatus>('connecting');
+	/** Why the server ended the connection for good (with status 'denied'). */
+	closeReason = $state<ReturnType<typeof finalCloseReason>>('denied');
 	/** True once the server's copy has arrived: only then may "start from a template" be offered. */
 	synced = $state(false);
 	/** True once there is something to show (the server's copy, or the local copy offline). */
@@ -72,7 +75,8 @@ export class RulesDoc {
 		this.#wire.clientID = this.doc.clientID;
 		// y-websocket joins the room name onto the URL as is; the server decodes it (':' → %3A).
 		this.provider = new WebsocketProvider(origin, encodeURIComponent(docName), this.#wire, {
-			disableBc: true
+			disableBc: true,
+			shouldReconnect
 		});
 		const p = this.provider;
 		// Readers stay invisible: with no local state, the caret extension's own writes are no-ops.
@@ -89,9 +93,11 @@ export class RulesDoc {
 			this.synced = true;
 			this.loaded = true;
 		});
-		// 44xx: the server refused us (no login, no right); y-websocket stops retrying by itself.
+		// 44xx (no login, no right, over a size budget) or a message too big: final, so no retrying.
 		p.on('connection-close', (event) => {
-			if (event && event.code >= 4400 && event.code < 4500) this.status = 'denied';
+			if (!event || shouldReconnect(event)) return;
+			this.status = 'denied';
+			this.closeReason = finalCloseReason(event.code);
 		});
 		p.awareness.on('change', () => this.#readPeers());
 	}

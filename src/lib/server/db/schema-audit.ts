@@ -1,6 +1,7 @@
 /**
  * The audit log (审计日志): who opened and closed polls, entered hand counts, recorded assisted, proxy
- * or hand ballots, changed roles and signed minutes. Append-only: the migration adds triggers that
+ * or hand ballots, changed roles, deleted accounts, signed minutes, and whose co-edited writes were
+ * refused for size. Append-only: the migration adds triggers that
  * refuse UPDATE and DELETE, so not even a bug in the app can rewrite it.
  */
 import { sql } from 'drizzle-orm';
@@ -18,7 +19,9 @@ export const AUDIT_ACTIONS = [
 	'proxy.revoke',
 	'role.grant',
 	'role.revoke',
-	'minutes.sign'
+	'account.delete',
+	'minutes.sign',
+	'document.refuse'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -13,6 +13,7 @@ import {
 	household,
 	resident,
 	roleAssignment,
+	session,
 	user,
 	type ScopeType,
 	type StaffRole
@@ -20,6 +21,7 @@ import {
 import { createStaffUser, issueInvitation } from './accounts';
 import { DomainError } from './errors';
 import { recordAudit } from './audit';
+import { publishAccessEvent } from './access-events';
 import { byName, constraintError, requireInCommunity, rosterManager } from './roster';
 
 /** Where each role may be held: a 楼栋长 heads a building, a 五户长 a household group, and so on. */
@@ -105,7 +107,7 @@ export function assignRole(
 		if (input.scopeId !== communityId) throw new DomainError('NOT_FOUND', { community: input.scopeId });
 	} else requireInCommunity(db, input.scopeType, input.scopeId, communityId);
 	try {
-		return db.transaction((tx) => {
+		const id = db.transaction((tx) => {
 			const id = tx.insert(roleAssignment).values(input).returning({ id: roleAssignment.id }).get().id;
 			const detail = {
 				role: input.role,
@@ -123,6 +125,8 @@ export function assignRole(
 			});
 			return id;
 		});
+		publishAccessEvent({ kind: 'usersChanged', userIds: [input.userId] });
+		return id;
 	} catch (e) {
 		throw constraintError(e);
 	}
@@ -145,21 +149,7 @@ export function removeRoleAssignment(db: Db, actor: Actor | null, input: { roleA
 		.where(and(eq(roleAssignment.id, input.roleAssignmentId), eq(user.communityId, communityId)))
 		.get();
 	if (!a) throw new DomainError('NOT_FOUND', { roleAssignment: input.roleAssignmentId });
-	if (a.role === 'admin' && a.scopeType === 'community') {
-		const other = db
-			.select({ id: roleAssignment.id })
-			.from(roleAssignment)
-			.where(
-				and(
-					eq(roleAssignment.role, 'admin'),
-					eq(roleAssignment.scopeType, 'community'),
-					eq(roleAssignment.scopeId, communityId),
-					ne(roleAssignment.id, a.id)
-				)
-			)
-			.get();
-		if (!other) throw new DomainError('INVALID_INPUT', { reason: 'LAST_ADMIN' });
-	}
+	if (a.role === 'admin' && a.scopeType === 'community') requireAnotherAdmin(db, communityId, a.userId);
 	db.transaction((tx) => {
 		tx.delete(roleAssignment).where(eq(roleAssignment.id, a.id)).run();
 		const detail = { role: a.role, scopeType: a.scopeType, scopeId: a.scopeId, roleAssignmentId: a.id };
@@ -172,6 +162,71 @@ export function removeRoleAssignment(db: Db, actor: Actor | null, input: { roleA
 			detail
 		});
 	});
+	// Open connections lose what the role gave at once (Socket.IO rooms, Yjs write access).
+	publishAccessEvent({ kind: 'usersChanged', userIds: [a.userId] });
+}
+
+/** INVALID_INPUT (LAST_ADMIN) unless someone other than `userId` is a community-wide admin. */
+function requireAnotherAdmin(db: Db, communityId: number, userId: number) {
+	const other = db
+		.select({ id: roleAssignment.id })
+		.from(roleAssignment)
+		.where(
+			and(
+				eq(roleAssignment.role, 'admin'),
+				eq(roleAssignment.scopeType, 'community'),
+				eq(roleAssignment.scopeId, communityId),
+				ne(roleAssignment.userId, userId)
+			)
+		)
+		.get();
+	if (!other) throw new DomainError('INVALID_INPUT', { reason: 'LAST_ADMIN' });
+}
+
+/**
+ * Deletes a staff login: it can no longer log in, its roles go, its sessions end and so do its live
+ * connections. The row stays (disabled) because the audit log, ballots and minutes name it. Only
+ * staff logins: a resident's account comes back with their invitation card, and loses a role by
+ * removing the role. Not one's own account, and never the community's last admin.
+ */
+export function deleteAccount(db: Db, actor: Actor | null, input: { userId: number }) {
+	const admin = rosterManager(actor);
+	const { communityId } = admin;
+	const u = db
+		.select({
+			id: user.id,
+			username: user.username,
+			residentId: user.residentId,
+			disabledAt: user.disabledAt
+		})
+		.from(user)
+		.where(and(eq(user.id, input.userId), eq(user.communityId, communityId)))
+		.get();
+	if (!u || u.disabledAt) throw new DomainError('NOT_FOUND', { user: input.userId });
+	if (u.id === admin.userId) throw new DomainError('INVALID_INPUT', { reason: 'SELF' });
+	if (!u.username || u.residentId !== null) throw new DomainError('INVALID_INPUT', { reason: 'NOT_STAFF' });
+	const roles = db.select().from(roleAssignment).where(eq(roleAssignment.userId, u.id)).all();
+	if (roles.some((r) => r.role === 'admin' && r.scopeType === 'community'))
+		requireAnotherAdmin(db, communityId, u.id);
+	const ended = db.transaction((tx) => {
+		tx.delete(roleAssignment).where(eq(roleAssignment.userId, u.id)).run();
+		tx.update(user).set({ disabledAt: new Date(), passwordHash: null }).where(eq(user.id, u.id)).run();
+		const sessions = tx.delete(session).where(eq(session.userId, u.id)).returning({ id: session.id }).all();
+		recordAudit(tx, {
+			communityId,
+			actorUserId: admin.userId,
+			action: 'account.delete',
+			subjectType: 'user',
+			subjectId: u.id,
+			detail: {
+				username: u.username,
+				roles: roles.map(({ role, scopeType, scopeId }) => ({ role, scopeType, scopeId }))
+			}
+		});
+		return sessions.map((r) => r.id);
+	});
+	publishAccessEvent({ kind: 'sessionsEnded', sessionIds: ended });
+	publishAccessEvent({ kind: 'usersChanged', userIds: [u.id] });
 }
 
 // ── invitations ─────────────────────────────────────────────────────────────────────────────

@@ -9,6 +9,7 @@ import { household, building, invitation, resident, session, user } from '../db/
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../password';
 import { hashToken } from '../session';
 import { DomainError } from './errors';
+import { publishAccessEvent } from './access-events';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const INVITATION_LIFETIME = { link: 7 * DAY, card: 365 * DAY } as const;
@@ -79,7 +80,10 @@ export function issueInvitation(
 	return { token, expiresAt };
 }
 
-/** Revokes invitations and ends the sessions they started (a lost card stops working on every phone). */
+/**
+ * Revokes invitations and ends the sessions they started (a lost card stops working on every phone),
+ * live connections included: they hear of it once this transaction has committed.
+ */
 function revoke(db: Db | Tx, which: SQL | undefined, now: number) {
 	const revoked = db
 		.update(invitation)
@@ -88,7 +92,13 @@ function revoke(db: Db | Tx, which: SQL | undefined, now: number) {
 		.returning({ id: invitation.id })
 		.all()
 		.map((r) => r.id);
-	if (revoked.length) db.delete(session).where(inArray(session.invitationId, revoked)).run();
+	if (!revoked.length) return;
+	const ended = db
+		.delete(session)
+		.where(inArray(session.invitationId, revoked))
+		.returning({ id: session.id })
+		.all();
+	publishAccessEvent({ kind: 'sessionsEnded', sessionIds: ended.map((r) => r.id) });
 }
 
 export function revokeInvitations(db: Db, residentId: number, now = Date.now()) {

@@ -13,6 +13,7 @@ import { authorize, communityScope, type Actor } from '../authz';
 import { rulesEdit, rulesVersion, user } from '../db/schema';
 import type { DocumentStore, EditListener } from '../yjs';
 import { DomainError } from './errors';
+import { parseDocumentName } from './documents';
 
 export const currentRules = (docs: DocumentStore, communityId: number): Rules =>
 	docs.read(rulesDocName(communityId), readRules);
@@ -126,8 +127,8 @@ export function recordEdits(
 export const rulesEditListener =
 	(db: Db): EditListener =>
 	(docName, userId, tr) => {
-		const m = /^rules:(\d+)$/.exec(docName);
-		if (m) recordEdits(db, Number(m[1]), clausesTouched(tr), userId);
+		const doc = parseDocumentName(docName);
+		if (doc?.kind === 'rules') recordEdits(db, doc.id, clausesTouched(tr), userId);
 	};
 
 /** Who changed which clause since a version was saved (or ever, without one). */

@@ -1,7 +1,8 @@
 /**
  * Attaches the live transports to the HTTP server: Socket.IO at /socket.io and the Yjs endpoint at
- * /yjs/<docName>. Both authenticate with the session cookie. Upgrades for other paths are refused in
- * production and left alone in dev (they are Vite's HMR).
+ * /yjs/<docName>. Both authenticate with the session cookie, lose what a user lost as soon as the
+ * domain says so (live-rights.ts), and turn away an address that fails too many anonymous handshakes.
+ * Upgrades for other paths are refused in production and left alone in dev (they are Vite's HMR).
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,12 +10,21 @@ import { Server, type Socket } from 'socket.io';
 import { ConnectError, CloseCode, SOCKET_PATH, YJS_PATH_PREFIX } from '$lib/realtime/protocol';
 import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/protocol';
 import type { Db } from '../db';
-import { documentAccess } from '../domain/documents';
+import { documentAccess, documentBudget, recordDocumentRefusal } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
-import { createYjsServer, type DocumentStore, type YjsServer } from '../yjs';
+import { createYjsServer, type DocumentStore, type YjsConnectionContext, type YjsServer } from '../yjs';
 import { rulesEditListener } from '../domain/rules-versions';
+import { RateLimiter } from '../rate-limit';
 import { startSweeps } from '../sweeps';
-import { authenticateRequest, originAllowed, type Authenticated } from './handshake';
+import {
+	authenticateRequest,
+	handshakeAddress,
+	originAllowed,
+	type AddressSource,
+	type Authenticated
+} from './handshake';
+import { ANONYMOUS_HANDSHAKES, HandshakeLimiter } from './handshake-limit';
+import { startLiveRights } from './live-rights';
 import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } from './meeting';
 import { registerPollHandlers, startPollScheduler } from './poll';
 import { createGroupCommit } from './group-commit';
@@ -47,36 +57,84 @@ export function getIo(): Io | undefined {
 
 export function attachRealtime(
 	httpServer: HttpServer,
-	{ db, production, publicOrigin }: { db: Db; production: boolean; publicOrigin?: string }
+	{
+		db,
+		production,
+		publicOrigin,
+		addressSource = {}
+	}: { db: Db; production: boolean; publicOrigin?: string; addressSource?: AddressSource }
 ) {
+	const anonymous = new HandshakeLimiter(ANONYMOUS_HANDSHAKES.max, ANONYMOUS_HANDSHAKES.windowMs);
+	/** An engine handshake's session, read once in allowRequest and used by the connect middleware. */
+	const handshakes = new WeakMap<IncomingMessage, { auth: Authenticated | null; reserved: string | null }>();
 	const server: Io = new Server(httpServer, {
 		path: SOCKET_PATH,
 		serveClient: false,
 		perMessageDeflate: false, // measured: deflate multiplies latency and memory at 1,000 phones
 		destroyUpgrade: false, // other upgrade listeners (Yjs, Vite HMR) get their turn
 		maxHttpBufferSize: 64 * 1024,
-		allowRequest: (req, done) => done(null, originAllowed(req, publicOrigin))
+		allowRequest: (req, done) => {
+			if (!originAllowed(req, publicOrigin)) return done(null, false);
+			const auth = authenticateRequest(db, req);
+			const address = auth ? null : handshakeAddress(req, addressSource);
+			if (address !== null && !anonymous.reserve(address)) return done(ConnectError.RateLimited, false);
+			handshakes.set(req, { auth, reserved: address });
+			done(null, true);
+		}
 	});
 	server.use((socket, next) => {
-		const auth = authenticateRequest(db, socket.request);
+		// Read afresh if this engine connection asks again (its handshake's answer is used once).
+		const handshake = handshakes.get(socket.request);
+		handshakes.delete(socket.request);
+		const auth = handshake ? handshake.auth : authenticateRequest(db, socket.request);
 		if (auth) {
 			socket.data = auth;
 			return next();
 		}
 		const projectorMeetingId = projectorHandshake(db, socket.handshake.auth);
-		if (projectorMeetingId === null) return next(new Error(ConnectError.Unauthenticated));
+		if (projectorMeetingId === null) {
+			next(new Error(ConnectError.Unauthenticated));
+			// Socket.IO sends the error on the next tick and would keep the engine connection open for
+			// another try; a refused client gets nothing more (the close waits for the error to go out).
+			setImmediate(() => socket.conn.close());
+			return;
+		}
+		if (handshake?.reserved) anonymous.release(handshake.reserved);
 		socket.data = { actor: null, sessionId: null, projectorMeetingId };
 		next();
 	});
-	const yjs = createYjsServer({ db, onEdit: rulesEditListener(db) });
+	const rights = startLiveRights({ io: server, db });
+	const yjsWatches = new Map<YjsConnectionContext, () => void>();
+	/** One audit entry per writer, document and reason a minute: a script retrying is not a new fact. */
+	const refusalsAudited = new RateLimiter(1, 60_000);
+	const yjs = createYjsServer({
+		db,
+		onEdit: rulesEditListener(db),
+		documentBudget,
+		onRefused: (ctx, refusal) => {
+			if (refusalsAudited.consume(`${ctx.user.id}|${refusal.docName}|${refusal.reason}`) > 0) return;
+			recordDocumentRefusal(db, { userId: ctx.user.id, ...refusal });
+		},
+		onOpen: (ctx) => {
+			if (ctx.sessionId && ctx.sessionExpiresAt)
+				yjsWatches.set(ctx, rights.watch(ctx.sessionId, ctx.sessionExpiresAt));
+		},
+		onClose: (ctx) => {
+			yjsWatches.get(ctx)?.();
+			yjsWatches.delete(ctx);
+		}
+	});
+	rights.attachYjs(yjs);
 	const broadcasts = startMeetingBroadcasts(server, db);
 	const polls = startPollScheduler(db);
 	const sweeps = startSweeps(db);
 	const commit = createGroupCommit(db);
 	server.on('connection', (socket) => {
 		socket.use(guardPackets(socket, db));
-		if (socket.data.actor)
+		if (socket.data.actor) {
 			socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
+			socket.once('disconnect', rights.watch(socket.data.sessionId, socket.data.expiresAt));
+		}
 		registerMeetingHandlers({ io: server, socket, db, docs: yjs });
 		registerPollHandlers({ io: server, socket, db, docs: yjs }, { scheduler: polls, commit });
 	});
@@ -90,18 +148,26 @@ export function attachRealtime(
 
 	/**
 	 * A Yjs handshake: decode the name, then ask the domain for this user's access. Without a session
-	 * only documents readable by anyone (a public meeting's agenda, for the projector) are served.
+	 * only documents readable by anyone (a public meeting's agenda, for the projector) are served, and
+	 * an address past its cap of failed anonymous handshakes is turned away before anything is read.
 	 */
 	function upgradeYjs(req: IncomingMessage, socket: Duplex, head: Buffer) {
 		const refuse = (code: number, reason: string) => yjs.refuseUpgrade(req, socket, head, code, reason);
 		if (!originAllowed(req, publicOrigin)) return refuse(CloseCode.Forbidden, 'BAD_ORIGIN');
 		const auth = authenticateRequest(db, req);
+		const address = auth ? null : handshakeAddress(req, addressSource);
+		if (address !== null && !anonymous.reserve(address)) {
+			socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			return;
+		}
 		let docName: string;
+		let code: string | null;
 		let access;
 		try {
 			const url = new URL(req.url ?? '/', 'http://localhost');
 			docName = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
-			access = documentAccess(db, auth?.actor ?? null, docName, { code: url.searchParams.get('code') });
+			code = url.searchParams.get('code');
+			access = documentAccess(db, auth?.actor ?? null, docName, { code });
 		} catch (e) {
 			if (!isDomainError(e)) {
 				// A malformed name (bad %-escape) is not found; anything else is ours, but must not crash the process.
@@ -114,11 +180,14 @@ export function attachRealtime(
 			return auth
 				? refuse(CloseCode.Forbidden, 'FORBIDDEN')
 				: refuse(CloseCode.Unauthenticated, 'UNAUTHENTICATED');
+		if (address !== null) anonymous.release(address);
 		yjs.handleUpgrade(req, socket, head, {
 			docName,
 			canWrite: access === 'write' && auth !== null,
 			user: auth ? { id: auth.actor.userId, name: auth.actor.displayName } : { id: 0, name: 'projector' },
-			sessionId: auth?.sessionId
+			sessionId: auth?.sessionId,
+			sessionExpiresAt: auth?.expiresAt,
+			code: auth ? undefined : code
 		});
 	}
 
@@ -131,6 +200,7 @@ export function attachRealtime(
 			polls.close();
 			sweeps.close();
 			broadcasts.close();
+			rights.close();
 			await yjs.close();
 			server.disconnectSockets(true);
 			await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -174,11 +244,4 @@ function guardPackets(socket: AppSocket, db: Db) {
 		socket.data.actor = auth.actor;
 		next();
 	};
-}
-
-/** Logging out ends that session's live connections too, Socket.IO and Yjs alike. */
-export function disconnectSession(sessionId: string) {
-	io?.in(sessionRoom(sessionId)).emit('session:ended');
-	io?.in(sessionRoom(sessionId)).disconnectSockets(true);
-	yjsServer?.closeSession(sessionId);
 }

@@ -151,6 +151,7 @@ export function leaveMeeting({ socket }: HandlerDeps) {
 		answer(ack, async () => {
 			const { meetingId } = parsePayload(MeetingIdSchema, payload);
 			await socket.leave(meetingRoom(meetingId));
+			await socket.leave(projectorRoom(meetingId));
 			return null;
 		});
 }

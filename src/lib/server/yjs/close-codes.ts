@@ -17,8 +17,14 @@ export const YjsCloseCode = {
 	reauthorize: CloseCode.Reauthorize,
 	/** Over the per-connection message rate (see Connection.allow). */
 	tooManyMessages: CloseCode.TooManyMessages,
-	/** The session behind the connection ended (logout). */
+	/** The session behind the connection ended (logout, expiry, a reissued card, a deleted account). */
 	sessionEnded: CloseCode.Unauthenticated,
+	/** The user may no longer use this document as they did (a role removed). */
+	forbidden: CloseCode.Forbidden,
+	/** An update that would take the document over its size budget (see WriteBudgets). */
+	documentTooLarge: CloseCode.DocumentTooLarge,
+	/** An update over the writer's bytes per minute (see WriteBudgets). */
+	writerOverBudget: CloseCode.WriterOverBudget,
 	/** A binary message that does not decode as the y-websocket protocol. */
 	malformedMessage: CloseCode.BadMessage
 } as const;

@@ -7,7 +7,14 @@ export type YjsConnectionContext = {
 	user: { id: number; name: string };
 	/** The login session behind it, so logging out closes it; none for an anonymous projector. */
 	sessionId?: string;
+	/** When that session expires as the handshake saw it (it may slide later; see session-timers.ts). */
+	sessionExpiresAt?: number;
+	/** The join code an anonymous projector showed, kept to check its access again. */
+	code?: string | null;
 };
+
+/** How long a closed connection's client may take to answer the close frame before it is cut. */
+const CLOSE_GRACE_MS = 1000;
 
 /**
  * Messages a connection may send: a burst of 300 (a reconnect's resync, a paste), then 60 a second.
@@ -45,8 +52,12 @@ export class Connection {
 		});
 	}
 
+	/** Closes with a code; from here on nothing more is sent or accepted, and the socket goes within a second. */
 	close(code: number, reason: string): void {
-		if (this.ws.readyState === WebSocket.OPEN) this.ws.close(code, reason);
+		if (this.ws.readyState !== WebSocket.OPEN) return;
+		this.ws.close(code, reason);
+		const cut = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+		this.ws.once('close', () => clearTimeout(cut));
 	}
 
 	/** One log line per incident, naming the document and the user but never message contents. */

@@ -7,6 +7,7 @@ import { YjsCloseCode } from './close-codes';
 import type { Connection } from './connection';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizePresence } from './presence';
 import type { SharedDoc } from './shared-doc';
+import type { WriteBudgets } from './budget';
 
 /** Top-level message types of the y-websocket protocol (same numbers as the y-websocket client). */
 const messageSync = 0;
@@ -27,10 +28,16 @@ export class YjsProtocolError extends Error {
 }
 
 /**
- * Handles one binary message from `conn`. Throws on anything that does not decode (the caller closes
- * the connection); updates and awareness from a connection without write permission are dropped.
+ * Handles one binary message from `conn`. Throws on anything that does not decode, or on an update
+ * over a size budget (YjsRefusedError; the caller closes the connection); updates and awareness from
+ * a connection without write permission are dropped.
  */
-export function handleMessage(shared: SharedDoc, conn: Connection, message: Uint8Array): void {
+export function handleMessage(
+	shared: SharedDoc,
+	conn: Connection,
+	message: Uint8Array,
+	budgets?: WriteBudgets
+): void {
 	const decoder = decoding.createDecoder(message);
 	const type = decoding.readVarUint(decoder);
 	switch (type) {
@@ -51,6 +58,7 @@ export function handleMessage(shared: SharedDoc, conn: Connection, message: Uint
 				// the delete set, so a truncated update would otherwise be half applied, then refused.
 				if (conn.ctx.canWrite) {
 					Y.decodeUpdate(update);
+					budgets?.admit(shared, conn, update.byteLength); // before anything is applied or stored
 					Y.applyUpdate(shared.doc, update, conn);
 				}
 			} else {

@@ -5,6 +5,7 @@ import type { Db } from '../db/index';
 import { YjsCloseCode } from './close-codes';
 import { Connection, type YjsConnectionContext } from './connection';
 import { handleMessage, YjsProtocolError } from './protocol';
+import { WriteBudgets, YjsRefusedError, type YjsRefusal } from './budget';
 import { SharedDoc, type EditListener } from './shared-doc';
 import { loadDocState } from './store';
 import * as Y from 'yjs';
@@ -22,7 +23,19 @@ export type YjsServerOptions = {
 	onEdit?: EditListener;
 	/** Keep-alive period; a connection that misses one pong is terminated at the next. Default 30 s. */
 	pingIntervalMs?: number;
+	/** Bytes a document may take in storage (snapshot plus log). Default 4 MiB for every name. */
+	documentBudget?: (docName: string) => number;
+	/** Bytes of updates a writer (a user id) may send per minute. Default: one largest message. */
+	writerBytesPerMinute?: number;
+	/** Called for each update refused for size (nothing of it stored), e.g. to audit who sent it. */
+	onRefused?: (ctx: YjsConnectionContext, refusal: YjsRefusal) => void;
+	/** Called when a connection starts being served, and when it closes. */
+	onOpen?: (ctx: YjsConnectionContext) => void;
+	onClose?: (ctx: YjsConnectionContext) => void;
 };
+
+/** What the caller decides a connection may still do after rights changed (see reauthorize). */
+export type Reauthorization = 'write' | 'read' | 'none' | 'ended';
 
 /** How long close() lets clients answer the close frame before cutting the socket. */
 const CLOSE_GRACE_MS = 1000;
@@ -38,6 +51,10 @@ export function startYjsServer(opts: YjsServerOptions) {
 	});
 	const docs = new Map<string, SharedDoc>();
 	const connections = new Set<Connection>();
+	const budgets = new WriteBudgets(
+		opts.documentBudget ?? (() => 4 * 1024 * 1024),
+		opts.writerBytesPerMinute ?? maxMessageBytes
+	);
 	let closing: Promise<void> | undefined;
 
 	const forgetDoc = (doc: SharedDoc) => {
@@ -61,6 +78,7 @@ export function startYjsServer(opts: YjsServerOptions) {
 		}
 		const doc = shared;
 		connections.add(conn);
+		opts.onOpen?.(ctx);
 		// Listeners go on in the same tick as the upgrade completes, so no early message is lost.
 		ws.on('message', (data, isBinary) => {
 			// Closing (e.g. to reauthorize): late messages are moot or no longer authorized.
@@ -71,8 +89,13 @@ export function startYjsServer(opts: YjsServerOptions) {
 				return conn.close(YjsCloseCode.tooManyMessages, 'too many messages');
 			}
 			try {
-				handleMessage(doc, conn, data as Buffer);
+				handleMessage(doc, conn, data as Buffer, budgets);
 			} catch (err) {
+				if (err instanceof YjsRefusedError) {
+					conn.log(`refused ${err.refusal.bytes} bytes (${err.refusal.reason}), closing with ${err.code}`);
+					conn.close(err.code, err.message);
+					return reportRefusal(ctx, err.refusal);
+				}
 				const code = err instanceof YjsProtocolError ? err.code : YjsCloseCode.malformedMessage;
 				conn.log(`closing with ${code}`, err);
 				conn.close(code, code === YjsCloseCode.messageTooBig ? 'message too big' : 'malformed message');
@@ -84,8 +107,17 @@ export function startYjsServer(opts: YjsServerOptions) {
 		ws.on('close', () => {
 			connections.delete(conn);
 			doc.removeConnection(conn);
+			opts.onClose?.(ctx);
 		});
 		doc.addConnection(conn);
+	}
+
+	function reportRefusal(ctx: YjsConnectionContext, refusal: YjsRefusal) {
+		try {
+			opts.onRefused?.(ctx, refusal);
+		} catch (err) {
+			console.error(`[yjs] doc=${ctx.docName}: reporting a refusal failed: ${(err as Error).message}`);
+		}
 	}
 
 	const pinger = setInterval(() => {
@@ -137,6 +169,9 @@ export function startYjsServer(opts: YjsServerOptions) {
 				} catch {
 					ws.close(1008, 'policy violation'); // ws rejects reserved codes such as 1005
 				}
+				// A client that never answers the close frame would hold the socket for ws's 30 s.
+				const cut = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+				ws.once('close', () => clearTimeout(cut));
 			});
 		},
 
@@ -173,6 +208,25 @@ export function startYjsServer(opts: YjsServerOptions) {
 		closeSession(sessionId: string): void {
 			for (const conn of connections)
 				if (conn.ctx.sessionId === sessionId) conn.close(YjsCloseCode.sessionEnded, 'session ended');
+		},
+
+		/**
+		 * Applies what changed rights leave each matching connection (see Reauthorization): 'ended'
+		 * closes with 4401, 'none' with 4403, and so does 'read' for a writer (its editor would
+		 * otherwise keep typing into a document that drops every keystroke; reloading gives the
+		 * read-only view). A reader whose right to write came back keeps reading until it reconnects.
+		 */
+		reauthorize(
+			match: (ctx: YjsConnectionContext) => boolean,
+			decide: (ctx: YjsConnectionContext) => Reauthorization
+		): void {
+			for (const conn of [...connections]) {
+				if (!match(conn.ctx) || conn.ws.readyState !== WebSocket.OPEN) continue;
+				const now = decide(conn.ctx);
+				if (now === 'ended') conn.close(YjsCloseCode.sessionEnded, 'session ended');
+				else if (now === 'none') conn.close(YjsCloseCode.forbidden, 'FORBIDDEN');
+				else if (now === 'read' && conn.ctx.canWrite) conn.close(YjsCloseCode.forbidden, 'WRITE_REVOKED');
+			}
 		},
 
 		/** Closes every connection to a loaded doc so clients reconnect and are authorized afresh. */

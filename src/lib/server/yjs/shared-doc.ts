@@ -32,7 +32,10 @@ export class SharedDoc {
 	private unloaded = false;
 	/** Highest log row id contained in `doc`; compaction deletes the log up to it. */
 	private lastUpdateId: number;
-	private logRows: number;
+	/** Log rows not yet folded into the snapshot. */
+	logRows: number;
+	/** Bytes this document takes in storage, snapshot plus log (see WriteBudgets). */
+	storedBytes: number;
 
 	/** Loads synchronously, so the first client's sync step 1 is answered with the stored state. */
 	constructor(
@@ -44,7 +47,11 @@ export class SharedDoc {
 	) {
 		this.awareness.setLocalState(null); // the server itself is not a participant
 		try {
-			({ lastUpdateId: this.lastUpdateId, logRows: this.logRows } = loadDocState(db, name, this.doc));
+			({
+				lastUpdateId: this.lastUpdateId,
+				logRows: this.logRows,
+				storedBytes: this.storedBytes
+			} = loadDocState(db, name, this.doc));
 		} catch (err) {
 			this.doc.destroy();
 			throw err;
@@ -110,7 +117,7 @@ export class SharedDoc {
 	/** Folds the log into the snapshot; a failure only costs disk space, so it is logged and retried later. */
 	compact(): void {
 		try {
-			compactDoc(this.db, this.name, this.doc, this.lastUpdateId);
+			this.storedBytes = compactDoc(this.db, this.name, this.doc, this.lastUpdateId);
 			this.logRows = 0;
 		} catch (err) {
 			console.error(`[yjs] doc=${this.name}: compaction failed: ${(err as Error).message}`);
@@ -126,6 +133,7 @@ export class SharedDoc {
 		try {
 			this.lastUpdateId = appendUpdate(this.db, this.name, update);
 			this.logRows++;
+			this.storedBytes += update.byteLength;
 		} catch (err) {
 			this.breakDoc(err);
 			return;

@@ -14,6 +14,8 @@ export type LoadedState = {
 	lastUpdateId: number;
 	/** Log rows not yet folded into the snapshot. */
 	logRows: number;
+	/** Bytes the document takes in storage: the snapshot plus every log row (its size budget counts these). */
+	storedBytes: number;
 };
 
 /**
@@ -38,7 +40,8 @@ export function loadDocState(db: Db, docName: string, doc: Y.Doc): LoadedState {
 			if (snapshot) Y.applyUpdate(doc, snapshot.state);
 			for (const row of rows) Y.applyUpdate(doc, row.update);
 		});
-		return { lastUpdateId: rows.at(-1)?.id ?? 0, logRows: rows.length };
+		const storedBytes = rows.reduce((n, row) => n + row.update.byteLength, snapshot?.state.byteLength ?? 0);
+		return { lastUpdateId: rows.at(-1)?.id ?? 0, logRows: rows.length, storedBytes };
 	});
 }
 
@@ -53,9 +56,10 @@ export function appendUpdate(db: Db, docName: string, update: Uint8Array): numbe
 
 /**
  * In one transaction, stores the doc's merged state as its snapshot and deletes the log rows it
- * contains (ids up to `lastUpdateId`); rows appended later by someone else survive.
+ * contains (ids up to `lastUpdateId`); rows appended later by someone else survive. Returns the
+ * snapshot's size in bytes.
  */
-export function compactDoc(db: Db, docName: string, doc: Y.Doc, lastUpdateId: number): void {
+export function compactDoc(db: Db, docName: string, doc: Y.Doc, lastUpdateId: number): number {
 	const state = Buffer.from(Y.encodeStateAsUpdate(doc));
 	const updatedAt = new Date();
 	db.transaction((tx) => {
@@ -67,4 +71,5 @@ export function compactDoc(db: Db, docName: string, doc: Y.Doc, lastUpdateId: nu
 			.where(and(eq(yjsUpdate.docName, docName), lte(yjsUpdate.id, lastUpdateId)))
 			.run();
 	});
+	return state.byteLength;
 }

@@ -5,6 +5,7 @@ import { community, ROLES, SCOPE_TYPES } from '$lib/server/db/schema';
 import {
 	assignRole,
 	createStaff,
+	deleteAccount,
 	listStaff,
 	removeRoleAssignment,
 	ROLE_SCOPES
@@ -48,7 +49,7 @@ export const load: PageServerLoad = async ({ locals, parent }) => {
 			...u,
 			roles: u.roles.map((r) => ({ ...r, scopeLabel: labels.get(`${r.scopeType}:${r.scopeId}`) ?? '' }))
 		}));
-		return { staff, scopes, roles: ROLES, roleScopes: ROLE_SCOPES };
+		return { staff, scopes, roles: ROLES, roleScopes: ROLE_SCOPES, selfId: actor.userId };
 	});
 };
 
@@ -73,5 +74,6 @@ const RoleForm = v.pipe(
 export const actions: Actions = {
 	createStaff: (e) => act(e, StaffForm, createStaff, 'created'),
 	assignRole: (e) => act(e, RoleForm, assignRole, 'created'),
-	removeRole: (e) => act(e, v.object({ roleAssignmentId: id }), removeRoleAssignment, 'deleted')
+	removeRole: (e) => act(e, v.object({ roleAssignmentId: id }), removeRoleAssignment, 'deleted'),
+	deleteAccount: (e) => act(e, v.object({ userId: id }), deleteAccount, 'deleted')
 };
