@@ -119,6 +119,7 @@ export const AUDIT_ACTION = {
 	'ballot.assist': m.audit_action_ballot_assist,
 	'ballot.hand': m.audit_action_ballot_hand,
 	'ballot.proxy': m.audit_action_ballot_proxy,
+	'ballot.replace': m.audit_action_ballot_replace,
 	'proxy.record': m.audit_action_proxy_record,
 	'proxy.revoke': m.audit_action_proxy_revoke,
 	'role.grant': m.audit_action_role_grant,

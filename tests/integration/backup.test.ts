@@ -135,6 +135,7 @@ describe('backup and restore', () => {
 			n: number;
 		};
 		copy.close();
+		console.log(`the backup holds ${inCopy.n} of the ${VOTERS} ballots`);
 		expect(orphans.n).toBe(0);
 		expect(opened.n).toBe(1);
 		expect(inCopy.n).toBeLessThanOrEqual(VOTERS);

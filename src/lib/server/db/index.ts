@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as schema from './schema';
+import { scrubWal } from './scrub';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A transaction handle, for helpers that run inside or outside one. */
@@ -12,7 +13,9 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /**
  * Opens (creating if needed) the SQLite file and applies the committed migrations.
  * WAL lets readers run beside the single writer; synchronous=FULL because an acknowledged ballot or
- * edit must survive a power cut (group commit keeps it cheap, see docs/benchmarks.md).
+ * edit must survive a power cut (group commit keeps it cheap, see docs/benchmarks.md). secure_delete
+ * zeroes deleted rows and freed pages, so a closed secret poll's ballot box leaves nothing behind, and
+ * the WAL left by a previous run (which may hold such rows) is truncated at start (db/scrub.ts).
  */
 export function openDatabase(path: string, migrationsFolder = resolve('drizzle')): Db {
 	if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -21,8 +24,10 @@ export function openDatabase(path: string, migrationsFolder = resolve('drizzle')
 	client.pragma('synchronous = FULL');
 	client.pragma('foreign_keys = ON');
 	client.pragma('busy_timeout = 5000');
+	client.pragma('secure_delete = ON');
 	const db = drizzle(client, { schema }) as Db;
 	migrate(db, { migrationsFolder });
+	scrubWal(db);
 	return db;
 }
 

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
 	'ballot.assist',
 	'ballot.hand',
 	'ballot.proxy',
+	'ballot.replace',
 	'proxy.record',
 	'proxy.revoke',
 	'role.grant',

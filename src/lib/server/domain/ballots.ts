@@ -3,23 +3,23 @@
  * retry is the same ballot), the no-JavaScript form, assisted ballots (代投) recorded by staff, proxies
  * (委托) and hand counts (举手). Nothing is acknowledged before it is stored.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { RECEIPT_PATTERN } from '$lib/receipt';
 import type { Db } from '../db';
-import { prepared } from '../db/prepared';
 import { authorize, householdScope, type Actor } from '../authz';
-import { handCount, handCountEntry, pollBallotAlias, pollChoice, pollVote, resident } from '../db/schema';
+import { handCount, handCountEntry, resident } from '../db/schema';
 import type { BallotChannel } from '../db/schema';
 import { DomainError } from './errors';
 import { getMeeting, meetingFor } from './meetings';
 import { recordAudit } from './audit';
-import { awardParticipation } from './points';
 import { getPoll, isOpen, rulesOf, type Poll } from './polls';
 import type { Voter } from './rolls';
-import { handUnits, validChoices } from './tally';
+import { handUnits } from './tally';
 import { freeUnits, presentResidents, requireProxy, voterOf } from './voters';
+import { findRetry, storeBallot, type CastResult } from './ballot-store';
 
-export { designateProxy, revokeProxy, voterStatus, missingVoters } from './voters';
+export { designateProxy, revokeProxy, voterStatus, missingVoters, ballotProgress } from './voters';
+export type { CastResult } from './ballot-store';
 
 export type CastInput = {
 	pollId: number;
@@ -29,224 +29,11 @@ export type CastInput = {
 	forResidentId?: number;
 	channel?: 'phone' | 'form';
 };
-export type CastResult = { receipt: string; duplicate: boolean };
 
 const BALLOT_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 function checkIds(ballotId: string, receipt: string) {
 	if (!RECEIPT_PATTERN.test(receipt) || !BALLOT_ID.test(ballotId)) throw new DomainError('INVALID_INPUT');
-}
-
-/**
- * A retry of a ballot already stored (under this id now or before a change), answered with its
- * receipt whatever the poll's state, so a phone whose ack was lost learns its ballot counted even
- * after close. The id must belong to the same voter; a secret ballot's retry must carry its receipt.
- */
-function findRetry(
-	db: Db,
-	p: Poll,
-	ballotId: string,
-	voterResidentId: number,
-	receipt: string
-): CastResult | null {
-	const alias = prepared(db, 'ballots.alias', (db) =>
-		db
-			.select({ voteId: pollBallotAlias.voteId })
-			.from(pollBallotAlias)
-			.where(
-				and(
-					eq(pollBallotAlias.pollId, sql.placeholder('pollId')),
-					eq(pollBallotAlias.ballotId, sql.placeholder('ballotId'))
-				)
-			)
-			.prepare()
-	).get({ pollId: p.id, ballotId });
-	if (!alias) return null;
-	const vote = db.select().from(pollVote).where(eq(pollVote.id, alias.voteId)).get()!;
-	if (vote.voterResidentId !== voterResidentId) throw new DomainError('INVALID_INPUT', { field: 'ballotId' });
-	if (!rulesOf(p).secret) return { receipt: vote.receipt!, duplicate: true };
-	if (!secretReceiptKept(db, p.id, receipt)) throw new DomainError('INVALID_INPUT', { field: 'receipt' });
-	return { receipt, duplicate: true };
-}
-
-type Stored = {
-	voter: Voter;
-	channel: BallotChannel;
-	ballotId: string;
-	receipt: string;
-	choices: string[];
-	recordedBy?: number;
-	consentNote?: string;
-	/** The account that cast it for someone else (a proxy holder), for the audit log. */
-	castBy?: number;
-};
-
-/** Ballots one person records for another go in the audit log; a resident's own ballot does not. */
-const AUDITED = { assisted: 'ballot.assist', hand: 'ballot.hand', proxy: 'ballot.proxy' } as const;
-
-function secretReceiptKept(db: Db, pollId: number, receipt: string): boolean {
-	const row = prepared(db, 'ballots.choiceReceipt', (db) =>
-		db
-			.select({ r: pollChoice.receipt })
-			.from(pollChoice)
-			.where(
-				and(
-					eq(pollChoice.pollId, sql.placeholder('pollId')),
-					eq(pollChoice.receipt, sql.placeholder('receipt'))
-				)
-			)
-			.prepare()
-	).get({ pollId, receipt });
-	return row !== undefined;
-}
-
-function receiptTaken(db: Db, p: Poll, receipt: string): boolean {
-	if (rulesOf(p).secret) return secretReceiptKept(db, p.id, receipt);
-	const row = prepared(db, 'ballots.voteReceipt', (db) =>
-		db
-			.select({ r: pollVote.receipt })
-			.from(pollVote)
-			.where(
-				and(eq(pollVote.pollId, sql.placeholder('pollId')), eq(pollVote.receipt, sql.placeholder('receipt')))
-			)
-			.prepare()
-	).get({ pollId: p.id, receipt });
-	return row !== undefined;
-}
-
-/**
- * Stores one ballot, or recognises a retry. The first valid ballot of a unit wins unless the rules
- * allow changes (named polls only). Runs in one transaction, so two ballots of one household arriving
- * together cannot both count.
- */
-function storeBallot(db: Db, p: Poll, b: Stored, now: number): CastResult {
-	const rules = rulesOf(p);
-	if (!validChoices(p.type, p.options, p.maxChoices, b.choices)) throw new DomainError('INVALID_CHOICE');
-	return db.transaction((tx) => {
-		// The prepared queries below run on `db`: the same connection, so inside this transaction.
-		const retry = findRetry(db, p, b.ballotId, b.voter.residentId, b.receipt);
-		if (retry) return retry;
-		// Two phones drew the same receipt (1 in 31^10): this one draws again.
-		if (receiptTaken(db, p, b.receipt)) throw new DomainError('RECEIPT_TAKEN');
-		const key = b.voter.key;
-		const earlier = prepared(db, 'ballots.earlier', (db) =>
-			db
-				.select()
-				.from(pollVote)
-				.where(
-					and(eq(pollVote.pollId, sql.placeholder('pollId')), eq(pollVote.unitKey, sql.placeholder('key')))
-				)
-				.prepare()
-		).get({ pollId: p.id, key });
-		if (earlier && !(rules.allowChange && !rules.secret)) throw new DomainError('ALREADY_VOTED');
-		let voteId: number;
-		if (earlier) {
-			voteId = earlier.id;
-			tx.update(pollVote)
-				.set({
-					choices: b.choices,
-					channel: b.channel,
-					ballotId: b.ballotId,
-					receipt: b.receipt,
-					voterResidentId: b.voter.residentId,
-					recordedByUserId: b.recordedBy ?? null,
-					consentNote: b.consentNote ?? null,
-					updatedAt: new Date(now)
-				})
-				.where(eq(pollVote.id, earlier.id))
-				.run();
-		} else {
-			// Two statements: a placeholder would store a JSON "null" for a secret ballot's choices, not NULL.
-			voteId = prepared(db, rules.secret ? 'ballots.addVote.secret' : 'ballots.addVote.named', (db) =>
-				db
-					.insert(pollVote)
-					.values({
-						pollId: sql.placeholder('pollId'),
-						unitKey: sql.placeholder('unitKey'),
-						voterResidentId: sql.placeholder('voterResidentId'),
-						channel: sql.placeholder('channel'),
-						ballotId: sql.placeholder('ballotId'),
-						// A secret poll keeps choice and receipt only in the unlinked table.
-						choices: rules.secret ? null : sql.placeholder('choices'),
-						receipt: rules.secret ? null : sql.placeholder('receipt'),
-						recordedByUserId: sql.placeholder('recordedByUserId'),
-						consentNote: sql.placeholder('consentNote'),
-						createdAt: sql.placeholder('createdAt'),
-						updatedAt: sql.placeholder('updatedAt')
-					})
-					.returning({ id: pollVote.id })
-					.prepare()
-			).get({
-				pollId: p.id,
-				unitKey: key,
-				voterResidentId: b.voter.residentId,
-				channel: b.channel,
-				ballotId: b.ballotId,
-				choices: b.choices,
-				receipt: b.receipt,
-				recordedByUserId: b.recordedBy ?? null,
-				consentNote: b.consentNote ?? null,
-				createdAt: new Date(now),
-				updatedAt: new Date(now)
-			})!.id;
-			if (rules.secret)
-				prepared(db, 'ballots.addChoice', (db) =>
-					db
-						.insert(pollChoice)
-						.values({
-							pollId: sql.placeholder('pollId'),
-							receipt: sql.placeholder('receipt'),
-							choices: sql.placeholder('choices')
-						})
-						.prepare()
-				).run({ pollId: p.id, receipt: b.receipt, choices: b.choices });
-			// 积分 for taking part: the source is the poll, never the ballot, so a secret choice stays unlinked.
-			awardParticipation(
-				tx,
-				{ residentId: b.voter.residentId, code: 'vote', sourceType: 'poll', sourceId: p.id },
-				now
-			);
-		}
-		prepared(db, 'ballots.addAlias', (db) =>
-			db
-				.insert(pollBallotAlias)
-				.values({
-					pollId: sql.placeholder('pollId'),
-					ballotId: sql.placeholder('ballotId'),
-					voteId: sql.placeholder('voteId')
-				})
-				.prepare()
-		).run({ pollId: p.id, ballotId: b.ballotId, voteId });
-		if (b.channel in AUDITED) {
-			const { communityId } = getMeeting(db, p.meetingId);
-			const action = AUDITED[b.channel as keyof typeof AUDITED];
-			const detail = { voterResidentId: b.voter.residentId, unit: b.voter.key, changed: !!earlier };
-			const actorUserId = b.recordedBy ?? b.castBy ?? null;
-			recordAudit(
-				tx,
-				{ communityId, actorUserId, action, subjectType: 'poll', subjectId: p.id, detail },
-				now
-			);
-		}
-		// Hands already counted must still fit among the present units that have not voted otherwise.
-		const hands = handUnits(p.type, handCountsOf(db, p.id));
-		if (hands > 0 && hands > freeUnits(db, tx, p)) throw new DomainError('HAND_COUNT_BOUND');
-		return { receipt: b.receipt, duplicate: false };
-	});
-}
-
-function handCountsOf(db: Db, pollId: number): Record<string, number> {
-	return Object.fromEntries(
-		prepared(db, 'ballots.handCounts', (db) =>
-			db
-				.select()
-				.from(handCount)
-				.where(eq(handCount.pollId, sql.placeholder('pollId')))
-				.prepare()
-		)
-			.all({ pollId })
-			.map((h) => [h.optionId, h.count])
-	);
 }
 
 function requireOpen(p: Poll, now: number) {
@@ -284,7 +71,7 @@ export function castBallot(db: Db, actor: Actor | null, input: CastInput, now = 
 			ballotId: input.ballotId,
 			receipt: input.receipt,
 			choices: input.choices,
-			castBy: asProxy ? actor.userId : undefined
+			actorUserId: actor.userId
 		},
 		now
 	);
@@ -328,6 +115,7 @@ export function assistBallot(
 			ballotId: input.ballotId,
 			receipt: input.receipt,
 			choices: input.choices,
+			actorUserId: a.userId,
 			recordedBy: a.userId,
 			consentNote: note
 		},
@@ -357,7 +145,7 @@ export function recordHandBallot(
 	return storeBallot(
 		db,
 		p,
-		{ voter, channel: 'hand', ballotId, receipt, choices, recordedBy: a.userId },
+		{ voter, channel: 'hand', ballotId, receipt, choices, actorUserId: a.userId, recordedBy: a.userId },
 		now
 	);
 }

@@ -9,7 +9,8 @@ import { itemAt } from '$lib/agenda';
 import type { Db } from '../db';
 import { prepared } from '../db/prepared';
 import type { Actor } from '../authz';
-import { handCount, poll, pollChoice, pollVote, resolution, type BallotChannel } from '../db/schema';
+import { handCount, poll, pollVote, resolution, type BallotChannel } from '../db/schema';
+import { ballotBoxChoices } from './secret-ballots';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
 import { recordAudit } from './audit';
@@ -206,14 +207,9 @@ export function countPoll(db: Db, p: Poll): StoredTally {
 			weight: roll.units.get(v.unitKey) ?? 0
 		}));
 	if (rules.secret) {
-		// Choices come only from the unlinked table; channels only from the votes. Totals stay right,
+		// Choices come only from the ballot box; channels only from the votes. Totals stay right,
 		// per-channel splits of a secret poll are by participation, not by choice.
-		const choices = db
-			.select({ choices: pollChoice.choices })
-			.from(pollChoice)
-			.where(eq(pollChoice.pollId, p.id))
-			.all();
-		ballots = choices.map((c) => ({ choices: c.choices, channel: 'phone' as const }));
+		ballots = ballotBoxChoices(db, p.id).map((c) => ({ choices: c.choices, channel: 'phone' as const }));
 	}
 	const hands = Object.fromEntries(
 		db

@@ -5,7 +5,9 @@
 import { and, asc, desc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db';
 import type { Actor } from '../authz';
-import { poll, pollChoice, pollVote, proposal, resolution } from '../db/schema';
+import { poll, pollReplacedBallot, pollVote, proposal, resolution } from '../db/schema';
+import type { BallotChannel } from '../db/schema';
+import { scrubWal } from '../db/scrub';
 import { DomainError } from './errors';
 import { recordAudit } from './audit';
 import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
@@ -16,15 +18,12 @@ import { openFollowUp } from './follow-ups';
 import { awardResolved } from './points';
 import { countPoll, getPoll, rulesOf, type Poll } from './polls';
 import { tallyView, type Outcome } from './tally';
+import { ballotBoxChoices, emptyBallotBox } from './secret-ballots';
 
 /** The receipts of a poll with their choices, in receipt order (nothing about who or when). */
 function receiptsOf(db: Db, p: Poll): Array<[string, string[]]> {
 	const rows = rulesOf(p).secret
-		? db
-				.select({ receipt: pollChoice.receipt, choices: pollChoice.choices })
-				.from(pollChoice)
-				.where(eq(pollChoice.pollId, p.id))
-				.all()
+		? ballotBoxChoices(db, p.id)
 		: db
 				.select({ receipt: pollVote.receipt, choices: pollVote.choices })
 				.from(pollVote)
@@ -33,6 +32,21 @@ function receiptsOf(db: Db, p: Poll): Array<[string, string[]]> {
 	return rows
 		.map((r): [string, string[]] => [r.receipt ?? '', r.choices ?? []])
 		.filter(([r]) => r)
+		.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/**
+ * Receipts of ballots their voter changed before close (named polls only), with what they chose and
+ * the channel of the ballot that replaced them: published beside the counted ones, so every voter
+ * still finds the receipt they were given.
+ */
+function replacedOf(db: Db, p: Poll): Array<[string, string[], BallotChannel]> {
+	return db
+		.select()
+		.from(pollReplacedBallot)
+		.where(eq(pollReplacedBallot.pollId, p.id))
+		.all()
+		.map((r): [string, string[], BallotChannel] => [r.receipt, r.choices, r.replacedByChannel])
 		.sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
@@ -45,10 +59,18 @@ export function closePoll(db: Db, actor: Actor | null, pollId: number, now = Dat
 
 /**
  * Closes a poll into its resolution. A passed or failed vote resolves the proposal it answers; a vote
- * without quorum leaves it on the agenda. Not exported: the callers are the facilitator (closePoll)
- * and the server's timer (closeDuePolls).
+ * without quorum leaves it on the agenda. A secret poll's ballot box is emptied into the resolution's
+ * receipt list in the same transaction, and the storage's log of it truncated after the commit
+ * (secret-ballots.ts). Not exported: the callers are the facilitator (closePoll) and the server's
+ * timer (closeDuePolls).
  */
 function writeResolution(db: Db, p: Poll, closedBy: number | null, now: number): number {
+	const id = storeResolution(db, p, closedBy, now);
+	if (rulesOf(p).secret) scrubWal(db);
+	return id;
+}
+
+function storeResolution(db: Db, p: Poll, closedBy: number | null, now: number): number {
 	const m = getMeeting(db, p.meetingId);
 	if (p.status !== 'open') throw new DomainError('POLL_CLOSED');
 	return db.transaction((tx) => {
@@ -81,6 +103,9 @@ function writeResolution(db: Db, p: Poll, closedBy: number | null, now: number):
 			decidedAt: now,
 			receipts: receiptsOf(db, p)
 		};
+		const replaced = replacedOf(db, p);
+		if (replaced.length) Object.assign(content, { replaced });
+		if (rulesOf(p).secret) emptyBallotBox(tx, p.id);
 		const id = tx
 			.insert(resolution)
 			.values({

@@ -5,7 +5,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
-import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
+import { attendance, poll, pollVote, proxy, resident, type BallotChannel } from '../db/schema';
 import { DomainError } from './errors';
 import { proxyPolicy } from './bodies';
 import { eligibleParticipants } from './eligibility';
@@ -176,25 +176,53 @@ export function voterStatus(db: Db, meetingId: number, residentId: number) {
 	return { votedPolls, proxyFor };
 }
 
+/** Ballots the resident casts themselves (phone or plain form); the others are cast for them. */
+export function castByVoter(channel: BallotChannel): boolean {
+	return channel === 'phone' || channel === 'form';
+}
+
+type MissingVoter = { residentId: number; name: string; unit: string; buildingName: string };
+
 /**
- * Who may still vote and has not (named polls only; a secret poll does not say), for the
- * facilitator's console: one row per voting unit, named by a resident of it.
+ * For the facilitator's console (named polls only; a secret poll does not say): `missing`, who may
+ * still vote and has not, one row per voting unit named by a resident of it; `voted`, the residents
+ * for whom 代投 is closed because their unit's ballot may not be replaced by one recorded for them
+ * (above all, those who voted themselves), so the 代投 list shows them as 已投 instead of offering them.
  */
-export function missingVoters(db: Db, actor: Actor | null, pollId: number) {
+export function ballotProgress(db: Db, actor: Actor | null, pollId: number) {
 	const p = getPoll(db, pollId);
 	const m = meetingFor(db, actor, p.meetingId, 'meeting.manage');
 	const rules = rulesOf(p);
 	if (rules.secret) throw new DomainError('FORBIDDEN', { reason: 'SECRET' });
 	const roll = rollOf(db, p, m);
 	const here = presentUnits(db, p, roll);
-	const voted = votedUnits(db, p.id);
+	const votes = new Map(
+		db
+			.select({ key: pollVote.unitKey, channel: pollVote.channel, voter: pollVote.voterResidentId })
+			.from(pollVote)
+			.where(eq(pollVote.pollId, p.id))
+			.all()
+			.map((v) => [v.key, v])
+	);
 	const seen = new Set<string>();
-	return roll.voters
+	const missing: MissingVoter[] = roll.voters
 		.filter((e) => rules.whoMayVote === 'eligible' || here.has(e.key))
 		.filter((e) => {
-			if (voted.has(e.key) || seen.has(e.key)) return false;
+			if (votes.has(e.key) || seen.has(e.key)) return false;
 			seen.add(e.key);
 			return true;
 		})
 		.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName }));
+	const voted = roll.voters
+		.filter((e) => {
+			const v = votes.get(e.key);
+			return v && (castByVoter(v.channel) || !rules.allowChange || v.voter !== e.residentId);
+		})
+		.map((e) => e.residentId);
+	return { missing, voted };
+}
+
+/** Who may still vote and has not (`ballotProgress`'s first half). */
+export function missingVoters(db: Db, actor: Actor | null, pollId: number): MissingVoter[] {
+	return ballotProgress(db, actor, pollId).missing;
 }

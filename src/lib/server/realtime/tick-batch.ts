@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db';
 import { withRollsHeld } from '../domain/polls';
+import { shuffleBallotBox } from '../domain/secret-ballots';
 
 type Job<C> = { run: (ctx: C) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
@@ -24,18 +25,20 @@ export function createTickBatch<C>(db: Db, opts: { context: () => C; savepoints:
 		const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
 		try {
 			// Nothing else can change the roster while this transaction runs, so each poll's roll is
-			// computed once per batch, not once per job.
+			// computed once per batch, not once per job. Secret choices are written last, shuffled.
 			db.transaction(() =>
-				withRollsHeld(db, () => {
-					for (const job of batch) {
-						try {
-							const value = opts.savepoints ? db.transaction(() => job.run(ctx)) : job.run(ctx);
-							results.push({ ok: true, value });
-						} catch (error) {
-							results.push({ ok: false, error });
+				withRollsHeld(db, () =>
+					shuffleBallotBox(db, () => {
+						for (const job of batch) {
+							try {
+								const value = opts.savepoints ? db.transaction(() => job.run(ctx)) : job.run(ctx);
+								results.push({ ok: true, value });
+							} catch (error) {
+								results.push({ ok: false, error });
+							}
 						}
-					}
-				})
+					})
+				)
 			);
 		} catch (error) {
 			// The commit itself failed (disk full, I/O error): nothing in the batch is stored.

@@ -9,7 +9,7 @@ import { useDb } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
 import { getResolutionView } from '$lib/server/domain/resolutions';
 import { followUpOf } from '$lib/server/domain/follow-ups';
-import type { PollType, PublicRules, TallyView } from '$lib/realtime/poll';
+import type { BallotChannel, PollType, PublicRules, TallyView } from '$lib/realtime/poll';
 import type { PageServerLoad } from './$types';
 
 /** What a resolution froze when its poll closed (stored as JSON; written by closePoll). */
@@ -24,6 +24,8 @@ export type ResolutionContent = {
 	agendaItemId: string | null;
 	proposalId: number | null;
 	receipts: Array<[string, string[]]>;
+	/** Receipts of ballots their voter changed before close, with the channel of the ballot that replaced each. */
+	replaced?: Array<[string, string[], BallotChannel]>;
 };
 
 const idString = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
