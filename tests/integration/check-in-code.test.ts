@@ -199,4 +199,29 @@ describe('rotating check-in code', () => {
 		const visible = html.replace(/<script[\s\S]*?<\/script>/g, '');
 		expect(visible).not.toContain(`/j/${m.joinCode}`);
 	});
+
+	it('never sends the meeting’s check-in secret to any page, phone or projector', async () => {
+		const id = liveAssembly();
+		const m = getMeeting(db, id);
+		expect(m.checkInSecret).toMatch(/^[0-9a-f]{40}$/);
+		const pages: Array<[string, string | undefined]> = [
+			[`/m/${id}`, cookieFor(1)],
+			['/', cookieFor(1)],
+			['/meetings', cookieFor(1)],
+			[`/m/${id}/screen?code=${m.joinCode}`, undefined],
+			[`/m/${id}/console`, facilitator],
+			[`/meetings/${id}`, facilitator],
+			['/meetings', facilitator],
+			['/rules/adopt', facilitator]
+		];
+		for (const [path, cookie] of pages) {
+			const res = await fetch(server.url + path, { headers: cookie ? { cookie } : {} });
+			expect(res.status, path).toBeLessThan(400);
+			expect(await res.text(), path).not.toContain(m.checkInSecret);
+		}
+		const phone = await pool.connected(cookieFor(1));
+		const joined = (await phone.emitWithAck('meeting:join', { meetingId: id, as: 'phone' })) as Ack<unknown>;
+		expect(joined.ok).toBe(true);
+		expect(JSON.stringify(joined)).not.toContain(m.checkInSecret);
+	});
 });
