@@ -67,12 +67,25 @@ const handleElder: Handle = ({ event, resolve }) => {
 	});
 };
 
-/** Pages are never framed elsewhere and never sniffed; CSP comes from kit.csp in svelte.config.js. */
+/** A year, as HSTS preload lists ask; only sent when the public origin is https (see readConfig). */
+const HSTS = 'max-age=31536000';
+
+/**
+ * Pages are never framed elsewhere and never sniffed; CSP comes from kit.csp in svelte.config.js.
+ * Caching: nothing the app answers to a logged-in session is kept by the browser or a proxy (a shared
+ * phone or an office computer must not show the roster, points or a meeting after logout), whatever a
+ * route asked for; an anonymous answer is `private, no-store` too unless its route set its own
+ * Cache-Control (the join page names a resident, the projector names speakers). The build's assets
+ * are served before this hook, with their own long-lived headers.
+ */
 const handleHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Frame-Options', 'DENY');
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');
+	if (event.locals.session || !response.headers.has('cache-control'))
+		response.headers.set('Cache-Control', 'private, no-store');
+	if (readConfig().origin?.startsWith('https://')) response.headers.set('Strict-Transport-Security', HSTS);
 	return response;
 };
 

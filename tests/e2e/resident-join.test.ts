@@ -23,3 +23,30 @@ test('a forged invitation shows a clear page and no session', async ({ page }) =
 	await page.goto('/');
 	await expect(page.getByRole('link', { name: '工作人员请登录' })).toBeVisible();
 });
+
+test('a phone already logged in is asked before an invitation switches it to another resident', async ({
+	browser
+}) => {
+	const [first, second] = demoInvitationPaths(process.env.E2E_SERVER_OUTPUT ?? '');
+	const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+	const page = await ctx.newPage();
+	await page.goto(first);
+	const me = (await page.getByRole('heading', { level: 1 }).innerText()).replace(/，您好.*$/, '').trim();
+	// Opening another resident's card shows whose it is and who would be logged out; nothing changes yet.
+	await page.goto(second);
+	const heading = page.getByRole('heading', { level: 1 });
+	await expect(heading).toContainText(/^以 .+ 的身份登录？$/);
+	const other = (await heading.innerText()).replace(/^以 (.+) 的身份登录？$/, '$1');
+	expect(other).not.toBe(me);
+	await expect(page.getByRole('note')).toContainText(`现在登录的是 ${me}`);
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	expect(overflow).toBeLessThanOrEqual(0);
+	await page.getByRole('link', { name: '不登录，返回首页' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(`${me}，您好`);
+	// Confirming switches with one tap.
+	await page.goto(second);
+	await page.getByRole('button', { name: `以 ${other} 的身份登录` }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(`${other}，您好`);
+	await ctx.close();
+});

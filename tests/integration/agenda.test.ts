@@ -127,7 +127,7 @@ describe('the agenda document', () => {
 			.innerJoin(household, eq(resident.householdId, household.id))
 			.where(eq(household.buildingId, 2))
 			.get()!;
-		const { token } = issueInvitation(db, { residentId: other.id, kind: 'link', createdByUserId: null });
+		const { token } = issueInvitation(db, { residentId: other.id, kind: 'card', createdByUserId: null });
 		const outsider = (await join(server.url, `/join/${token}`)).cookie!;
 		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name), outsider)).toBe(4403);
 		expect(await yjsCloseCode(server.url, '/yjs/' + enc(name), await login(server.url, 'liaison'))).toBe(

@@ -9,7 +9,7 @@
  */
 import { and, count, eq, isNotNull, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { createStaffUser } from '$lib/server/domain/accounts';
+import { createStaffUser, issueInvitation } from '$lib/server/domain/accounts';
 import {
 	attendance,
 	building,
@@ -32,7 +32,7 @@ import {
 } from '$lib/server/db/schema';
 import { dispatch, followUp, followUpUpdate } from '$lib/server/db/schema-followup';
 import { minutes, minutesSignature } from '$lib/server/db/schema-followup';
-import { createSession, generateSessionToken } from '$lib/server/session';
+import { createSession, generateSessionToken, hashToken } from '$lib/server/session';
 import { makeReceipt } from '$lib/receipt';
 import { handCountEntry, proxy } from '$lib/server/db/schema';
 import { rating } from '$lib/server/db/schema-followup';
@@ -519,6 +519,13 @@ const meetingRows: Row[] = [
 		run: (ctx, r, id) => act(ctx, r, `/meetings/${id}?/open`),
 		effect: (ctx, id) => meetingStatus(ctx, id).status === 'live'
 	}),
+	row<number>({
+		id: 'action /meetings/[id]?/checkInMode',
+		allow: MANAGE_A,
+		prepare: (ctx) => ctx.w.newMeeting(),
+		run: (ctx, r, id) => act(ctx, r, `/meetings/${id}?/checkInMode`, { rotating: 'on' }),
+		effect: (ctx, id) => meetingStatus(ctx, id).rotatingCheckIn
+	}),
 	row<{ summary: string; meetingId: number }>({
 		id: 'action /meetings/[id]/minutes?/save',
 		allow: MANAGE_A,
@@ -828,6 +835,31 @@ const publicRows: Row[] = [
 		run: (ctx, r, p) => postAction(ctx.url, '/logout', {}, p.cookie),
 		effect: (ctx, p) => p.id === '' || gone(ctx, session, eq(session.id, p.id)),
 		note: 'each cell logs out a fresh session of that role'
+	}),
+	row<{ token: string; cookie: string | undefined }>({
+		id: 'action /join/[token]?/default',
+		allow: EVERYONE,
+		// A fresh single-use link and a fresh session per cell: redeeming logs that session out.
+		prepare: (ctx, r) => ({
+			token: issueInvitation(db(ctx), { residentId: newResident(ctx), kind: 'link', createdByUserId: null })
+				.token,
+			cookie: freshSession(ctx, r).cookie
+		}),
+		run: (ctx, r, p) => postAction(ctx.url, `/join/${p.token}`, {}, p.cookie),
+		effect: (ctx, p) =>
+			exists(
+				ctx,
+				session,
+				eq(
+					session.invitationId,
+					db(ctx)
+						.select()
+						.from(invitation)
+						.where(eq(invitation.tokenHash, hashToken(p.token)))
+						.get()!.id
+				)
+			),
+		note: 'anyone holding a link may redeem it; the token is the credential'
 	}),
 	row({
 		id: 'action /lang?/switch',
@@ -1214,6 +1246,13 @@ const socketRows: Row[] = [
 		prepare: (ctx) => liveMeeting(ctx),
 		run: (ctx, r, id) => emit(ctx, r, 'attendance:checkIn', { meetingId: id, code: ctx.w.joinCode(id) }),
 		effect: (ctx, id) => exists(ctx, attendance, eq(attendance.meetingId, id))
+	}),
+	row<number>({
+		id: 'socket attendance:showCode',
+		allow: MANAGE_A,
+		prepare: (ctx) => liveMeeting(ctx),
+		run: (ctx, r, id) => emit(ctx, r, 'attendance:showCode', { meetingId: id }),
+		note: 'the anonymous projector asks with the join code instead (tests/integration/check-in-code.test.ts)'
 	}),
 	row<number>({
 		id: 'socket attendance:mark',

@@ -41,7 +41,7 @@ beforeAll(async () => {
 		.innerJoin(household, eq(resident.householdId, household.id))
 		.where(eq(household.buildingId, 2))
 		.get()!;
-	const { token } = issueInvitation(db, { residentId: other.id, kind: 'link', createdByUserId: null });
+	const { token } = issueInvitation(db, { residentId: other.id, kind: 'card', createdByUserId: null });
 	outsider = (await join(server.url, `/join/${token}`)).cookie!;
 	expect([residentA, residentB, outsider].every(Boolean)).toBe(true);
 });

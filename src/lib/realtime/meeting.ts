@@ -39,6 +39,16 @@ export type MeetingState = {
 	polls: PollView[];
 };
 
+/** The check-in code a projector or console shows; server times in ms. */
+export type CheckInCodeView = {
+	rotating: boolean;
+	code: string;
+	/** The path the QR code opens (`/j/…`). */
+	path: string;
+	changesAt: number | null;
+	serverNow: number;
+};
+
 /** What the joining screen is; the projector may join a public meeting without a login. */
 export type JoinPayload = { meetingId: number; as: 'phone' | 'console' | 'projector' };
 
@@ -62,8 +72,16 @@ export interface MeetingClientEvents extends PollClientEvents {
 	'item:setCurrent': (p: { meetingId: number; itemId: string | null }, ack: (res: Ack<null>) => void) => void;
 	'timer:start': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
 	'timer:pause': (p: { meetingId: number }, ack: (res: Ack<null>) => void) => void;
-	/** `code` is the join code on the QR code and the projector: it proves the phone is in the room. */
+	/**
+	 * `code` is the code on the projector (its rotating six digits, or the join code where the meeting
+	 * does not rotate it): it proves the phone is in the room.
+	 */
 	'attendance:checkIn': (p: { meetingId: number; code: string }, ack: (res: Ack<{ me: Me }>) => void) => void;
+	/** The code to show, for the projector (with the join code) and the console; asked again at `changesAt`. */
+	'attendance:showCode': (
+		p: { meetingId: number; code?: string },
+		ack: (res: Ack<CheckInCodeView>) => void
+	) => void;
 	'attendance:mark': (
 		p: { meetingId: number; residentId: number; present: boolean },
 		ack: (res: Ack<null>) => void

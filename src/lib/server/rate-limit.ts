@@ -1,64 +1,101 @@
+/**
+ * Rate limits, all behind one small interface so the counters can move to a shared store when the app
+ * runs as several nodes (DESIGN.md): every limiter is a rate-limiter-flexible limiter, in memory today;
+ * RateLimiterRedis or RateLimiterPostgres take the same options and the same calls.
+ *
+ * Two ways to count:
+ * - `enforce`: every attempt counts (filing proposals, the no-JavaScript ballot form);
+ * - `limitFailures`: only failures count, and each attempt reserves its point *before* it is evaluated,
+ *   so requests arriving together cannot all slip past a check made before any of them failed.
+ */
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from './domain/errors';
 
-/**
- * Fixed-window counters with a growing wait after repeated failures.
- * In memory: one node serves a county (DESIGN.md); behind several nodes this moves to Redis.
- */
-export class RateLimiter {
-	private hits = new Map<string, { count: number; resetAt: number }>();
-
-	constructor(
-		private readonly max: number,
-		private readonly windowMs: number
-	) {}
-
-	/** Counts one attempt; returns the milliseconds to wait if over the limit, else 0. */
-	consume(key: string, now = Date.now()): number {
-		const entry = this.hits.get(key);
-		if (!entry || entry.resetAt <= now) {
-			this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
-			this.sweep(now);
-			return 0;
-		}
-		entry.count++;
-		return entry.count > this.max ? entry.resetAt - now : 0;
-	}
-
-	/** Peeks without counting. */
-	waitFor(key: string, now = Date.now()): number {
-		const entry = this.hits.get(key);
-		return entry && entry.resetAt > now && entry.count >= this.max ? entry.resetAt - now : 0;
-	}
-
-	reset(key: string) {
-		this.hits.delete(key);
-	}
-
-	private sweep(now: number) {
-		if (this.hits.size < 10_000) return;
-		for (const [key, entry] of this.hits) if (entry.resetAt <= now) this.hits.delete(key);
-	}
+export interface Limiter {
+	/** Takes one point for `key`; resolves to 0 when allowed, else the milliseconds until the window ends. */
+	take(key: string): Promise<number>;
+	/** Returns one point taken for an attempt that turned out not to count. */
+	giveBack(key: string): Promise<void>;
 }
 
-/** Five wrong passwords per account and client per 15 minutes, then wait. */
-export const loginLimiter = new RateLimiter(5, 15 * 60 * 1000);
+/** A fixed window of `points` per `windowSeconds` per key, kept in this process. */
+export function memoryLimiter(name: string, points: number, windowSeconds: number): Limiter {
+	const store = new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds });
+	return {
+		async take(key) {
+			try {
+				await store.consume(key);
+				return 0;
+			} catch (e) {
+				if (e instanceof RateLimiterRes) return Math.max(1, e.msBeforeNext);
+				throw e;
+			}
+		},
+		async giveBack(key) {
+			await store.reward(key);
+		}
+	};
+}
+
+function refuse(waitMs: number): never {
+	throw new DomainError('RATE_LIMITED', { minutes: Math.ceil(waitMs / 60_000) });
+}
+
+/** Counts one attempt and refuses it (RATE_LIMITED, with the minutes to wait) beyond the limit. */
+export async function enforce(limiter: Limiter, key: string): Promise<void> {
+	const wait = await limiter.take(key);
+	if (wait > 0) refuse(wait);
+}
+
 /**
- * Invitation redemption: 300 tries per client address per 10 minutes. A courtyard full of phones on
- * one Wi-Fi (or one carrier NAT) is one address, so the limit must fit a whole meeting scanning its
- * cards at once; the tokens are unguessable anyway, so this only slows a flood.
+ * Runs `attempt` only if a point can be reserved for `key`, and gives the point back when the attempt
+ * succeeds (or fails in a way `counts` says is not a failure of the guarded kind): only failures use
+ * up the limit. The reservation is taken before the attempt starts, so at most `points` attempts per
+ * window are ever evaluated, however many arrive at once.
  */
-export const invitationLimiter = new RateLimiter(300, 10 * 60 * 1000);
+export async function limitFailures<T>(
+	limiter: Limiter,
+	key: string,
+	attempt: () => T | Promise<T>,
+	counts: (e: unknown) => boolean = () => true
+): Promise<T> {
+	await enforce(limiter, key);
+	let result: T;
+	try {
+		result = await attempt();
+	} catch (e) {
+		if (!counts(e)) await limiter.giveBack(key);
+		throw e;
+	}
+	await limiter.giveBack(key);
+	return result;
+}
+
+/** Only a wrong check-in code counts against `checkInLimiter` (not a meeting that is closed, say). */
+export const isWrongCode = (e: unknown) => e instanceof DomainError && e.code === 'WRONG_CODE';
+
+/**
+ * Five wrong passwords per account and client address per 15 minutes. A right password gives its own
+ * point back but does not wipe the failures before it: a success in the middle of a guessing run must
+ * not buy the guesser a fresh window.
+ */
+export const loginLimiter = memoryLimiter('login', 5, 15 * 60);
+/**
+ * Failed invitation redemptions: 60 per client address per 10 minutes. Successful ones are not counted:
+ * a courtyard full of phones on one Wi-Fi (or one carrier NAT) is one address, and every resident there
+ * may redeem their own card. The tokens are unguessable, so failures are only ever a flood or old cards.
+ */
+export const invitationLimiter = memoryLimiter('invitation', 60, 10 * 60);
+/**
+ * Wrong check-in codes: 10 per account per 10 minutes. The rotating code has six digits, so guessing it
+ * from home would take hundreds of thousands of tries; ten is plenty for a resident who mistypes.
+ */
+export const checkInLimiter = memoryLimiter('checkIn', 10, 10 * 60);
 
 /**
  * Filing proposals: 20 an hour per account. An information officer filing for neighbours without
  * phones stays well under it; a script filling the board does not.
  */
-export const proposalLimiter = new RateLimiter(20, 60 * 60 * 1000);
+export const proposalLimiter = memoryLimiter('proposal', 20, 60 * 60);
 /** The no-JavaScript ballot form: 30 posts a minute per account (the socket path has its own bucket). */
-export const formBallotLimiter = new RateLimiter(30, 60 * 1000);
-
-/** Counts one attempt and refuses it (RATE_LIMITED, with the minutes to wait) beyond the limit. */
-export function enforce(limiter: RateLimiter, key: string, now = Date.now()): void {
-	const wait = limiter.consume(key, now);
-	if (wait > 0) throw new DomainError('RATE_LIMITED', { minutes: Math.ceil(wait / 60_000) });
-}
+export const formBallotLimiter = memoryLimiter('formBallot', 30, 60);

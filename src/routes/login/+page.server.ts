@@ -2,11 +2,10 @@ import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import { loginWithPassword } from '$lib/server/domain/accounts';
-import { DomainError } from '$lib/server/domain/errors';
 import { clientAddress } from '$lib/server/client-address';
 import { setSessionCookie } from '$lib/server/cookies';
 import { parseForm, runAction } from '$lib/server/forms';
-import { loginLimiter } from '$lib/server/rate-limit';
+import { limitFailures, loginLimiter } from '$lib/server/rate-limit';
 import { createSession, generateSessionToken, invalidateSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,21 +24,12 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const { username, password } = parsed.output;
 		const key = `${clientAddress(event)}|${username.toLowerCase()}`;
+		// The attempt's point is reserved before argon2 runs, so parallel guesses cannot all be evaluated.
 		const result = await runAction(
-			async () => {
-				const wait = loginLimiter.waitFor(key);
-				if (wait > 0) throw new DomainError('RATE_LIMITED', { minutes: Math.ceil(wait / 60_000) });
-				try {
-					return await loginWithPassword(useDb(), username, password);
-				} catch (e) {
-					loginLimiter.consume(key);
-					throw e;
-				}
-			},
+			() => limitFailures(loginLimiter, key, () => loginWithPassword(useDb(), username, password)),
 			{ username }
 		);
 		if (typeof result !== 'number') return result;
-		loginLimiter.reset(key);
 		// Login rotates: the session this browser had before (if any) ends.
 		if (event.locals.session) invalidateSession(useDb(), event.locals.session.id);
 		const token = generateSessionToken();

@@ -353,6 +353,15 @@ export const meeting = sqliteTable('meeting', {
 	isPublic: integer('is_public', { mode: 'boolean' }).notNull().default(true),
 	/** Short code for the join link and QR code (`/j/<code>`). */
 	joinCode: text('join_code').notNull().unique(),
+	/**
+	 * Check-in needs the code on the projector, which changes every 45 s (domain/check-in-code.ts)
+	 * instead of the fixed join code; set from the body at creation, changed by the facilitator.
+	 */
+	rotatingCheckIn: integer('rotating_check_in', { mode: 'boolean' }).notNull().default(false),
+	/** The HMAC key the rotating check-in codes are derived from (hex); never leaves the server. */
+	checkInSecret: text('check_in_secret')
+		.notNull()
+		.$defaultFn(() => Buffer.from(crypto.getRandomValues(new Uint8Array(20))).toString('hex')),
 	currentItemId: text('current_item_id'),
 	timerItemId: text('timer_item_id'),
 	timerStartedAt: integer('timer_started_at', { mode: 'timestamp_ms' }),

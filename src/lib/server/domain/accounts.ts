@@ -105,6 +105,39 @@ export function revokeInvitations(db: Db, residentId: number, now = Date.now()) 
 	db.transaction((tx) => revoke(tx, eq(invitation.residentId, residentId), now));
 }
 
+/** The invitation a token names, if it can still be used; else the coded reason, changing nothing. */
+function usableInvitation(db: Db | Tx, token: string, now: number) {
+	if (!/^[a-z2-7]{20,80}$/.test(token)) throw new DomainError('INVITATION_INVALID');
+	const inv = db
+		.select()
+		.from(invitation)
+		.where(eq(invitation.tokenHash, hashToken(token)))
+		.get();
+	if (!inv) throw new DomainError('INVITATION_INVALID');
+	if (inv.revokedAt) throw new DomainError('INVITATION_REVOKED');
+	if (inv.expiresAt.getTime() <= now) throw new DomainError('INVITATION_EXPIRED');
+	if (inv.kind === 'link' && inv.usedAt) throw new DomainError('INVITATION_USED');
+	return inv;
+}
+
+/**
+ * Whose invitation a token is, for the page that asks before logging in: the resident's name and
+ * home, and whether it is a single-use link. Reads only, so opening a link (or a crawler fetching
+ * it for a preview) never uses it up. Throws the same codes as `redeemInvitation`.
+ */
+export function describeInvitation(db: Db, token: string, now = Date.now()) {
+	const inv = usableInvitation(db, token, now);
+	const r = db
+		.select({ name: resident.name, unit: household.unit, buildingName: building.name })
+		.from(resident)
+		.innerJoin(household, eq(resident.householdId, household.id))
+		.innerJoin(building, eq(household.buildingId, building.id))
+		.where(eq(resident.id, inv.residentId))
+		.get();
+	if (!r) throw new DomainError('INVITATION_INVALID');
+	return { residentId: inv.residentId, kind: inv.kind, ...r };
+}
+
 /**
  * Turns an invitation token into the resident's user id (creating the account on first use) and the
  * invitation's id, which the new session keeps. Throws INVITATION_INVALID / _EXPIRED / _USED /
@@ -115,17 +148,8 @@ export function redeemInvitation(
 	token: string,
 	now = Date.now()
 ): { userId: number; invitationId: number } {
-	if (!/^[a-z2-7]{20,80}$/.test(token)) throw new DomainError('INVITATION_INVALID');
 	return db.transaction((tx) => {
-		const inv = tx
-			.select()
-			.from(invitation)
-			.where(eq(invitation.tokenHash, hashToken(token)))
-			.get();
-		if (!inv) throw new DomainError('INVITATION_INVALID');
-		if (inv.revokedAt) throw new DomainError('INVITATION_REVOKED');
-		if (inv.expiresAt.getTime() <= now) throw new DomainError('INVITATION_EXPIRED');
-		if (inv.kind === 'link' && inv.usedAt) throw new DomainError('INVITATION_USED');
+		const inv = usableInvitation(tx, token, now);
 		tx.update(invitation)
 			.set({ usedAt: new Date(now) })
 			.where(eq(invitation.id, inv.id))

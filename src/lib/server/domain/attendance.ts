@@ -10,7 +10,15 @@ import { attendance, speakerRequest } from '../db/schema';
 import { DomainError } from './errors';
 import { awardParticipation } from './points';
 import { eligibleParticipants } from './eligibility';
-import { canViewMeeting, findMeetingByCode, meetingFor, meetingScope, type Meeting } from './meetings';
+import { matchesCheckInCode, parseRotatingLinkCode } from './check-in-code';
+import {
+	canViewMeeting,
+	findMeetingByCode,
+	getMeeting,
+	meetingFor,
+	meetingScope,
+	type Meeting
+} from './meetings';
 
 function requireEligible(db: Db, m: Meeting, residentId: number) {
 	const p = eligibleParticipants(db, m, m.startsAt).find((e) => e.residentId === residentId);
@@ -61,12 +69,13 @@ function writeAttendance(
 }
 
 /**
- * A resident checks in from their own phone. The join code (on the QR code and the projector) must
- * match: it shows the phone is in the room, so nobody can make up a quorum from home.
+ * A resident checks in from their own phone. The code on the projector must match (the rotating one
+ * where the meeting has it, else the join code): it shows the phone is in the room, so nobody can make
+ * up a quorum from home.
  */
 export function checkIn(db: Db, actor: Actor | null, meetingId: number, code: string, now = Date.now()) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
-	if (code.trim().toLowerCase() !== m.joinCode) throw new DomainError('WRONG_CODE');
+	if (!matchesCheckInCode(m, code, now)) throw new DomainError('WRONG_CODE');
 	requireOpen(m);
 	const residentId = residentIdOf(actor!);
 	if (!residentId) throw new DomainError('NOT_ELIGIBLE');
@@ -90,16 +99,21 @@ export function markAttendance(
 }
 
 /**
- * Scanning the meeting's QR code: checks a participating resident in; anyone else who may follow the
- * meeting (staff, a resident under voting age) just goes on to it. Returns the meeting's id.
+ * Scanning a QR code: the projector's rotating link (`<meeting id>-<code>`) or the fixed join code.
+ * Checks a participating resident in when the scanned code is what the meeting takes (a fixed link of a
+ * meeting with a rotating code only opens the meeting); anyone else who may follow the meeting (staff,
+ * a resident under voting age) just goes on to it. Returns the meeting's id.
  */
-export function checkInByCode(db: Db, actor: Actor | null, code: string, now = Date.now()): number {
-	const m = findMeetingByCode(db, code);
+export function checkInByCode(db: Db, actor: Actor | null, scanned: string, now = Date.now()): number {
+	const rotating = parseRotatingLinkCode(scanned);
+	const m = rotating ? getMeeting(db, rotating.meetingId) : findMeetingByCode(db, scanned);
+	if (rotating && !m.rotatingCheckIn) throw new DomainError('NOT_FOUND', { code: scanned });
 	if (!actor) throw new DomainError('UNAUTHENTICATED');
 	const scope = meetingScope(db, m);
-	if (m.status !== 'closed' && actor.residentId && can(actor, 'meeting.attend', scope)) {
+	const attends = m.status !== 'closed' && actor.residentId && can(actor, 'meeting.attend', scope);
+	if (attends && (rotating || !m.rotatingCheckIn)) {
 		try {
-			checkIn(db, actor, m.id, m.joinCode, now);
+			checkIn(db, actor, m.id, rotating ? rotating.code : m.joinCode, now);
 			return m.id;
 		} catch (e) {
 			if (!(e instanceof DomainError && e.code === 'NOT_ELIGIBLE')) throw e;

@@ -31,6 +31,13 @@ export function proxyPolicy(body: Body): 'self' | 'written' | 'none' {
 	if (body === 'buildingCouncil' || body === 'ownersAssembly') return 'self';
 	return body === 'villageElection' ? 'written' : 'none';
 }
+/**
+ * Whether check-in takes the rotating code (domain/check-in-code.ts) unless the facilitator says
+ * otherwise: yes where attendance has legal weight, the assemblies and representatives' meetings of the
+ * law, whose quorum counts who is present. A building council sets its own rules.
+ */
+export const rotatesByDefault = (body: Body) => body !== 'buildingCouncil';
+
 export const proxiesAllowed = (body: Body) => proxyPolicy(body) !== 'none';
 
 /** 近亲属 (民法典 Art 1045): spouse, parents, children, siblings, grandparents, grandchildren. */

@@ -11,7 +11,7 @@ import { prepared } from '../db/prepared';
 import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
 import { attendance, meeting, poll, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
 import { DomainError } from './errors';
-import type { Body } from './bodies';
+import { rotatesByDefault, type Body } from './bodies';
 import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
 import { meetingPolls } from './polls';
 
@@ -25,6 +25,8 @@ export type MeetingInput = {
 	votingUnit: VotingUnit;
 	isPublic: boolean;
 	body?: Body;
+	/** Check-in with the rotating code; by default where attendance has legal weight (bodies.ts). */
+	rotatingCheckIn?: boolean;
 };
 
 export const agendaDocName = (meetingId: number) => `meeting:${meetingId}:agenda`;
@@ -64,7 +66,13 @@ export function createMeeting(db: Db, actor: Actor | null, input: MeetingInput):
 	const joinCode = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(5)));
 	return db
 		.insert(meeting)
-		.values({ ...input, communityId: a.communityId, joinCode, createdByUserId: a.userId })
+		.values({
+			...input,
+			rotatingCheckIn: input.rotatingCheckIn ?? rotatesByDefault(input.body ?? 'buildingCouncil'),
+			communityId: a.communityId,
+			joinCode,
+			createdByUserId: a.userId
+		})
 		.returning({ id: meeting.id })
 		.get().id;
 }

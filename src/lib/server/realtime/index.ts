@@ -214,9 +214,13 @@ export function attachRealtime(
 const BUCKET_SIZE = 20;
 const REFILL_PER_MS = 20 / 1000;
 
+/** What an anonymous projector may ask: to follow its meeting and for the check-in code to show. */
+const PROJECTOR_EVENTS = new Set(['meeting:join', 'attendance:showCode']);
+
 /**
  * Runs before every handler of a socket: answers RATE_LIMITED beyond the bucket, and FORBIDDEN to an
- * anonymous projector for anything but `meeting:join` (which checks the meeting itself). It also reads
+ * anonymous projector for anything but `meeting:join` and `attendance:showCode` (which check the
+ * meeting and the join code themselves). It also reads
  * the session and roles afresh, so a role taken away or a session that ran out stops counting at once,
  * not at the next reconnect (a few indexed reads, cheap next to a broadcast).
  */
@@ -233,7 +237,8 @@ function guardPackets(socket: AppSocket, db: Db) {
 		};
 		if (tokens < 1) return refuse('RATE_LIMITED');
 		tokens -= 1;
-		if (socket.data.actor === null) return packet[0] === 'meeting:join' ? next() : refuse('FORBIDDEN');
+		if (socket.data.actor === null)
+			return PROJECTOR_EVENTS.has(String(packet[0])) ? next() : refuse('FORBIDDEN');
 		const auth = authenticateRequest(db, socket.request);
 		if (!auth || auth.sessionId !== socket.data.sessionId) {
 			refuse('UNAUTHENTICATED');

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Ack } from '$lib/realtime/protocol';
-import type { JoinPayload, Me, MeetingState } from '$lib/realtime/meeting';
+import type { CheckInCodeView, JoinPayload, Me, MeetingState } from '$lib/realtime/meeting';
 import type { Db } from '../db';
 import { user } from '../db/schema';
 import { can, loadActor, type Actor } from '../authz';
@@ -18,7 +18,9 @@ import {
 	participantStatus,
 	raiseHand
 } from '../domain/attendance';
+import { showCheckInCode } from '../domain/check-in-code';
 import { DomainError, isDomainError } from '../domain/errors';
+import { checkInLimiter, isWrongCode, limitFailures } from '../rate-limit';
 import { voterStatus } from '../domain/ballots';
 import {
 	canViewMeeting,
@@ -51,6 +53,10 @@ const ProjectorAuthSchema = v.strictObject({
 	code: v.pipe(v.string(), v.maxLength(16))
 });
 const CheckInSchema = v.strictObject({ meetingId: Id, code: v.pipe(v.string(), v.maxLength(16)) });
+const ShowCodeSchema = v.strictObject({
+	meetingId: Id,
+	code: v.optional(v.pipe(v.string(), v.maxLength(16)))
+});
 
 /** At most one state per meeting per window; changes inside it fold into the one computed when it fires. */
 export const BROADCAST_WINDOW_MS = 50;
@@ -205,11 +211,26 @@ export function pauseTimerHandler({ socket, db }: HandlerDeps) {
 	});
 }
 
+/** Wrong codes count against the account's limit (rate-limit.ts), so a six-digit code cannot be guessed. */
 export function checkInHandler({ socket, db }: HandlerDeps) {
-	return change(CheckInSchema, ({ meetingId, code }) => {
-		checkIn(db, socket.data.actor, meetingId, code);
-		return { me: meFor(db, socket.data.actor, getMeeting(db, meetingId)) };
-	});
+	return (payload: unknown, ack: (res: Ack<{ me: Me }>) => void) =>
+		answer(ack, async () => {
+			const { meetingId, code } = parsePayload(CheckInSchema, payload);
+			const { actor } = socket.data;
+			const run = () => checkIn(db, actor, meetingId, code);
+			await (actor ? limitFailures(checkInLimiter, String(actor.userId), run, isWrongCode) : run());
+			broadcastMeetingState(meetingId);
+			return { me: meFor(db, actor, getMeeting(db, meetingId)) };
+		});
+}
+
+/** The check-in code for the projector and the console; they ask again when `changesAt` comes. */
+export function showCodeHandler({ socket, db }: HandlerDeps) {
+	return (payload: unknown, ack: (res: Ack<CheckInCodeView>) => void) =>
+		answer(ack, () => {
+			const { meetingId, code } = parsePayload(ShowCodeSchema, payload);
+			return showCheckInCode(db, socket.data.actor, meetingId, { code });
+		});
 }
 
 /** Tells a resident's own screens that their attendance changed (the broadcast state has only counts). */
@@ -259,6 +280,7 @@ export function registerMeetingHandlers(deps: HandlerDeps) {
 	socket.on('timer:start', startTimerHandler(deps));
 	socket.on('timer:pause', pauseTimerHandler(deps));
 	socket.on('attendance:checkIn', checkInHandler(deps));
+	socket.on('attendance:showCode', showCodeHandler(deps));
 	socket.on('attendance:mark', markAttendanceHandler(deps));
 	socket.on('hand:raise', raiseHandHandler(deps));
 	socket.on('hand:lower', lowerHandHandler(deps));

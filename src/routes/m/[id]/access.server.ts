@@ -64,7 +64,8 @@ export function meetingForScreen(
 			startsAt: m.startsAt.getTime(),
 			isPublic: m.isPublic,
 			joinCode: holdsCode ? m.joinCode : null,
-			body: m.body
+			body: m.body,
+			rotatingCheckIn: m.rotatingCheckIn
 		},
 		canManage,
 		state: meetingState(db, m.id)

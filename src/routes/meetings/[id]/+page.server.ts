@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import { meetingFor, meetingState, openMeeting } from '$lib/server/domain/meetings';
+import { setRotatingCheckIn } from '$lib/server/domain/check-in-code';
 import { CLOSE_RELATIVES, noticeShortfall, proxyPolicy } from '$lib/server/domain/bodies';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
 import { publishedProxies, recordWrittenProxy, withdrawWrittenProxy } from '$lib/server/domain/proxies';
@@ -38,14 +39,18 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			votingUnit: m.votingUnit,
 			isPublic: m.isPublic,
 			scope: placeLabel(db, m.communityId, m.scopeType, m.scopeId),
-			body: m.body
+			body: m.body,
+			rotatingCheckIn: m.rotatingCheckIn
 		},
 		// Scheduling in the app is taken as giving notice: warn while it can still be moved.
 		notice: m.status === 'draft' ? noticeShortfall(m.body, m.createdAt, m.startsAt) : null,
 		attendance: state.attendance,
-		joinUrl,
+		// A rotating code lives on the projector only; the fixed one may be printed.
+		joinUrl: m.rotatingCheckIn ? null : joinUrl,
 		screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,
-		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+		qrSvg: m.rotatingCheckIn
+			? null
+			: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
 		writtenProxies:
 			proxyPolicy(m.body) === 'written'
 				? {
@@ -86,6 +91,16 @@ export const actions: Actions = {
 		);
 		if (failed(result)) return result;
 		return { done: 'proxyRecorded' };
+	},
+	/** 签到方式: the rotating code on the projector, or the fixed join code (printable). */
+	checkInMode: async ({ locals, params, request }) => {
+		const id = meetingId(params);
+		const parsed = parseForm(v.object({ rotating: v.picklist(['on', 'off']) }), await request.formData());
+		if (!parsed.ok) return parsed.failure;
+		const on = parsed.output.rotating === 'on';
+		const result = await runAction(() => setRotatingCheckIn(useDb(), locals.actor, id, on));
+		if (failed(result)) return result;
+		return { done: on ? 'rotatingOn' : 'rotatingOff' };
 	},
 	withdrawProxy: async ({ locals, params, request }) => {
 		const meetingId_ = meetingId(params);

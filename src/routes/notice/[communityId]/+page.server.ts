@@ -10,12 +10,12 @@ import { clientAddress } from '$lib/server/client-address';
 import { useDb } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
 import { checkChain, noticeBoard } from '$lib/server/domain/notice-board';
-import { RateLimiter } from '$lib/server/rate-limit';
+import { memoryLimiter } from '$lib/server/rate-limit';
 import type { Actions, PageServerLoad } from './$types';
 
 const idString = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
 /** Thirty checks per client a minute: enough for a courtyard of phones behind one address. */
-const verifyLimiter = new RateLimiter(30, 60_000);
+const verifyLimiter = memoryLimiter('noticeVerify', 30, 60);
 
 const notFound = (): never => error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });
 
@@ -36,8 +36,8 @@ export const load: PageServerLoad = ({ params }) => ({
 });
 
 export const actions: Actions = {
-	verify: (event) => {
-		const wait = verifyLimiter.consume(clientAddress(event));
+	verify: async (event) => {
+		const wait = await verifyLimiter.take(clientAddress(event));
 		if (wait > 0) return fail(429, { code: 'RATE_LIMITED', minutes: Math.ceil(wait / 60_000) });
 		return { check: withCommunity(event.params.communityId, (id) => checkChain(useDb(), id)) };
 	}

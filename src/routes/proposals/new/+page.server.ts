@@ -63,8 +63,8 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const values = formValues(data);
 		const { forResidentId, ...input } = parsed.output;
-		const result = await runAction(() => {
-			if (locals.actor) enforce(proposalLimiter, String(locals.actor.userId));
+		const result = await runAction(async () => {
+			if (locals.actor) await enforce(proposalLimiter, String(locals.actor.userId));
 			return fileProposal(useDb(), locals.actor, {
 				...input,
 				forResidentId: forResidentId === '' ? undefined : forResidentId

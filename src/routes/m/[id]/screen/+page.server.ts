@@ -1,22 +1,38 @@
 import QRCode from 'qrcode';
 import { useDb } from '$lib/server/db';
+import { showCheckInCode, type ShownCheckInCode } from '$lib/server/domain/check-in-code';
+import { isDomainError } from '$lib/server/domain/errors';
 import { meetingForScreen, storedAgenda } from '../access.server';
 import type { PageServerLoad } from './$types';
 
-/** The projector: anyone with the join code (`?code=`) may show a public meeting's screen, without a login. */
+/**
+ * The projector: anyone with the join code (`?code=`) may show a public meeting's screen, without a
+ * login. It shows the check-in code; a rotating one is renewed over the socket (CheckInCode.svelte).
+ */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = useDb();
 	const base = meetingForScreen(db, locals.actor, params.id, 'projector', url.searchParams.get('code'));
-	const code = base.meeting.joinCode;
-	const joinUrl = code ? `${url.origin}/j/${code}` : null;
+	const joinCode = base.meeting.joinCode;
+	// A logged-in viewer holding a private meeting's code sees the meeting but no check-in code.
+	let checkIn: ShownCheckInCode | null = null;
+	try {
+		if (joinCode) checkIn = showCheckInCode(db, locals.actor, base.meeting.id, { code: joinCode });
+	} catch (e) {
+		if (!isDomainError(e)) throw e;
+	}
 	return {
 		...base,
 		anonymous: locals.actor === null,
 		agenda: storedAgenda(base.meeting.id),
-		joinUrl,
+		origin: url.origin,
+		checkIn,
 		// Our own generated markup, rendered with {@html}: no user text goes into it.
-		qrSvg: joinUrl
-			? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+		qrSvg: checkIn
+			? await QRCode.toString(url.origin + checkIn.path, {
+					type: 'svg',
+					margin: 1,
+					errorCorrectionLevel: 'M'
+				})
 			: null
 	};
 };

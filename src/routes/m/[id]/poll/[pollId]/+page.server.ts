@@ -67,8 +67,8 @@ export const actions: Actions = {
 			choices: data.getAll('choice').filter((c): c is string => typeof c === 'string')
 		});
 		if (!parsed.success) return fail(400, { code: 'NO_CHOICE' });
-		const result = await runAction(() => {
-			if (locals.actor) enforce(formBallotLimiter, String(locals.actor.userId));
+		const result = await runAction(async () => {
+			if (locals.actor) await enforce(formBallotLimiter, String(locals.actor.userId));
 			return castBallot(useDb(), locals.actor, {
 				pollId,
 				ballotId: crypto.randomUUID(),
