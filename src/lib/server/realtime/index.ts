@@ -14,7 +14,7 @@ import { documentAccess, documentBudget, recordDocumentRefusal } from '../domain
 import { isDomainError } from '../domain/errors';
 import { createYjsServer, type DocumentStore, type YjsConnectionContext, type YjsServer } from '../yjs';
 import { rulesEditListener } from '../domain/rules-versions';
-import { RateLimiter } from '../rate-limit';
+import { memoryLimiter } from '../rate-limit';
 import { startSweeps } from '../sweeps';
 import {
 	authenticateRequest,
@@ -106,14 +106,16 @@ export function attachRealtime(
 	const rights = startLiveRights({ io: server, db });
 	const yjsWatches = new Map<YjsConnectionContext, () => void>();
 	/** One audit entry per writer, document and reason a minute: a script retrying is not a new fact. */
-	const refusalsAudited = new RateLimiter(1, 60_000);
+	const refusalsAudited = memoryLimiter('documentRefusalAudit', 1, 60);
 	const yjs = createYjsServer({
 		db,
 		onEdit: rulesEditListener(db),
 		documentBudget,
 		onRefused: (ctx, refusal) => {
-			if (refusalsAudited.consume(`${ctx.user.id}|${refusal.docName}|${refusal.reason}`) > 0) return;
-			recordDocumentRefusal(db, { userId: ctx.user.id, ...refusal });
+			const key = `${ctx.user.id}|${refusal.docName}|${refusal.reason}`;
+			void refusalsAudited.take(key).then((wait) => {
+				if (wait === 0) recordDocumentRefusal(db, { userId: ctx.user.id, ...refusal });
+			});
 		},
 		onOpen: (ctx) => {
 			if (ctx.sessionId && ctx.sessionExpiresAt)
