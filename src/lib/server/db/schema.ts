@@ -549,7 +549,8 @@ export const resolution = sqliteTable(
 			.references(() => poll.id),
 		seq: integer('seq').notNull(),
 		content: text('content', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
-		outcome: text('outcome', { enum: ['passed', 'notPassed', 'noQuorum'] }).notNull(),
+		/** `withdrawn`: taken back before its first ballot; in the chain, deciding nothing. */
+		outcome: text('outcome', { enum: ['passed', 'notPassed', 'noQuorum', 'withdrawn'] }).notNull(),
 		prevHash: text('prev_hash').notNull(),
 		hash: text('hash').notNull().unique(),
 		decidedAt: integer('decided_at', { mode: 'timestamp_ms' }).notNull()

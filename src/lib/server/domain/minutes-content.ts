@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { listItems } from '$lib/agenda';
-import type { PollType, PublicRules, TallyView } from '$lib/realtime/poll';
+import type { PollType, PublicRules, ResolutionOutcome, TallyView } from '$lib/realtime/poll';
 import type { Db } from '../db';
 import {
 	attendance,
@@ -35,7 +35,7 @@ export type MinutesPoll = {
 	options: Array<{ id: string; label: string }>;
 	rules: PublicRules;
 	tally: TallyView | null;
-	outcome: 'passed' | 'notPassed' | 'noQuorum' | null;
+	outcome: ResolutionOutcome | null;
 	carried: string[];
 	resolution: { id: number; hash: string } | null;
 };

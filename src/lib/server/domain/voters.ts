@@ -5,13 +5,14 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
-import { attendance, poll, pollVote, proxy, resident } from '../db/schema';
+import { attendance, handCount, poll, pollVote, proxy, resident } from '../db/schema';
 import { DomainError } from './errors';
 import { proxyPolicy } from './bodies';
 import { eligibleParticipants } from './eligibility';
 import { meetingFor } from './meetings';
 import { getPoll, rollOf, rulesOf, type Poll } from './polls';
 import type { Roll, Voter } from './rolls';
+import { handUnits } from './tally';
 
 /** Residents present at a meeting (checked in or marked). */
 export function presentResidents(db: Db | Tx, meetingId: number): Set<number> {
@@ -177,8 +178,13 @@ export function voterStatus(db: Db, meetingId: number, residentId: number) {
 }
 
 /**
- * Who may still vote and has not (named polls only; a secret poll does not say), for the
- * facilitator's console: one row per voting unit, named by a resident of it.
+ * 尚未投票, for the facilitator's console (named polls only; a secret poll does not say): one row per
+ * voting unit without a named ballot, named by a resident of it, with whether the unit is in the room.
+ *
+ * An anonymous hand count says how many present units raised a hand, not which. So `remaining` (the
+ * units still to vote, the number the console shows) is the rows less the hands, and equals eligible
+ * less participating in the tally; once the hands cover every present row, those rows are dropped
+ * (each of them is accounted for), and the rows left are the units that did not vote at all.
  */
 export function missingVoters(db: Db, actor: Actor | null, pollId: number) {
 	const p = getPoll(db, pollId);
@@ -189,12 +195,35 @@ export function missingVoters(db: Db, actor: Actor | null, pollId: number) {
 	const here = presentUnits(db, p, roll);
 	const voted = votedUnits(db, p.id);
 	const seen = new Set<string>();
-	return roll.voters
+	const rows = roll.voters
 		.filter((e) => rules.whoMayVote === 'eligible' || here.has(e.key))
 		.filter((e) => {
 			if (voted.has(e.key) || seen.has(e.key)) return false;
 			seen.add(e.key);
 			return true;
 		})
-		.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName }));
+		.map((e) => ({
+			residentId: e.residentId,
+			name: e.name,
+			unit: e.unit,
+			buildingName: e.buildingName,
+			present: here.has(e.key)
+		}));
+	const handsCounted = handUnits(p.type, handCountsOf(db, p.id));
+	const presentRows = rows.filter((r) => r.present).length;
+	const voters = handsCounted >= presentRows && handsCounted > 0 ? rows.filter((r) => !r.present) : rows;
+	return { voters, handsCounted, remaining: Math.max(0, rows.length - handsCounted) };
+}
+
+export type MissingVoters = ReturnType<typeof missingVoters>;
+
+function handCountsOf(db: Db, pollId: number): Record<string, number> {
+	return Object.fromEntries(
+		db
+			.select()
+			.from(handCount)
+			.where(eq(handCount.pollId, pollId))
+			.all()
+			.map((h) => [h.optionId, h.count])
+	);
 }

@@ -11,6 +11,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/p
 import type { Db } from '../db';
 import { documentAccess } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
+import { onPollsChanged } from '../domain/meeting-events';
 import { createYjsServer, type DocumentStore, type YjsServer } from '../yjs';
 import { rulesEditListener } from '../domain/rules-versions';
 import { startSweeps } from '../sweeps';
@@ -73,12 +74,17 @@ export function attachRealtime(
 	const polls = startPollScheduler(db);
 	const sweeps = startSweeps(db);
 	const commit = createGroupCommit(db);
+	// However a poll was opened, closed or withdrawn (socket, form action, timer): every screen follows.
+	const offPolls = onPollsChanged((meetingId) => {
+		broadcasts.schedule(meetingId);
+		polls.reschedule();
+	});
 	server.on('connection', (socket) => {
 		socket.use(guardPackets(socket, db));
 		if (socket.data.actor)
 			socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
 		registerMeetingHandlers({ io: server, socket, db, docs: yjs });
-		registerPollHandlers({ io: server, socket, db, docs: yjs }, { scheduler: polls, commit });
+		registerPollHandlers({ io: server, socket, db, docs: yjs }, { commit });
 	});
 
 	httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -128,6 +134,7 @@ export function attachRealtime(
 		io: server,
 		yjs,
 		async close() {
+			offPolls();
 			polls.close();
 			sweeps.close();
 			broadcasts.close();
