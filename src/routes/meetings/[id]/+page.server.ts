@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { meetingFor, meetingState, openMeeting } from '$lib/server/domain/meetings';
+import { meetingState, meetingToPrepare, openMeeting } from '$lib/server/domain/meetings';
 import { CLOSE_RELATIVES, noticeShortfall, proxyPolicy } from '$lib/server/domain/bodies';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
 import { publishedProxies, recordWrittenProxy, withdrawWrittenProxy } from '$lib/server/domain/proxies';
@@ -22,10 +22,15 @@ function meetingId(params: { id: string }): number {
 	return id.output;
 }
 
-/** The facilitator's setup page: the join QR code to print or show, who is expected, and the way in. */
+/**
+ * The meeting's setup page. Those who run it get the join QR code to print or show, who is expected,
+ * written proxies and the way in; those who only co-edit its agenda (the 两委 committee) get the
+ * meeting's facts and the agenda editor, not the join code (a phone holding it could check in from home).
+ */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = useDb();
-	const m = orError(() => meetingFor(db, locals.actor, meetingId(params), 'meeting.manage'));
+	const id = meetingId(params);
+	const { meeting: m, canManage } = orError(() => meetingToPrepare(db, locals.actor, id));
 	const state = meetingState(db, m.id);
 	const joinUrl = `${url.origin}/j/${m.joinCode}`;
 	return {
@@ -40,14 +45,19 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			scope: placeLabel(db, m.communityId, m.scopeType, m.scopeId),
 			body: m.body
 		},
+		canManage,
 		// Scheduling in the app is taken as giving notice: warn while it can still be moved.
 		notice: m.status === 'draft' ? noticeShortfall(m.body, m.createdAt, m.startsAt) : null,
 		attendance: state.attendance,
-		joinUrl,
-		screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,
-		qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+		join: canManage
+			? {
+					url: joinUrl,
+					screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,
+					qrSvg: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+				}
+			: null,
 		writtenProxies:
-			proxyPolicy(m.body) === 'written'
+			canManage && proxyPolicy(m.body) === 'written'
 				? {
 						list: publishedProxies(db, locals.actor, m.id),
 						voters: eligibleParticipants(db, m, m.startsAt).map((e) => ({
