@@ -357,6 +357,8 @@ export const meeting = sqliteTable('meeting', {
 	timerItemId: text('timer_item_id'),
 	timerStartedAt: integer('timer_started_at', { mode: 'timestamp_ms' }),
 	timerElapsedMs: integer('timer_elapsed_ms').notNull().default(0),
+	/** 发言限时: seconds each speaker gets (null: no limit); the countdown runs on the server's clock. */
+	speechLimitSeconds: integer('speech_limit_seconds'),
 	createdByUserId: integer('created_by_user_id')
 		.notNull()
 		.references(() => user.id),
@@ -387,7 +389,7 @@ export const attendance = sqliteTable(
 	(t) => [uniqueIndex('attendance_uq').on(t.meetingId, t.residentId)]
 );
 
-/** 举手: a hand raised to speak, in order. */
+/** 举手: a hand raised to speak, in order; a turn at the lectern keeps its start, end and limit. */
 export const speakerRequest = sqliteTable(
 	'speaker_request',
 	{
@@ -400,6 +402,11 @@ export const speakerRequest = sqliteTable(
 			.references(() => resident.id),
 		status: text('status', { enum: ['waiting', 'speaking', 'done', 'withdrawn'] }).notNull(),
 		raisedAt: integer('raised_at', { mode: 'timestamp_ms' }).notNull(),
+		/** When the floor was given and taken back (the minutes record how long each spoke). */
+		startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+		endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+		/** The meeting's speaking limit for this turn, as it stood when the turn ended (or now). */
+		limitSeconds: integer('limit_seconds'),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 	},
 	(t) => [index('speaker_request_meeting_idx').on(t.meetingId, t.status)]

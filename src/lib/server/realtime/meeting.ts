@@ -16,7 +16,8 @@ import {
 	lowerHand,
 	markAttendance,
 	participantStatus,
-	raiseHand
+	raiseHand,
+	setSpeechLimit
 } from '../domain/attendance';
 import { DomainError, isDomainError } from '../domain/errors';
 import { voterStatus } from '../domain/ballots';
@@ -46,6 +47,10 @@ const SetItemSchema = v.strictObject({
 });
 const MarkSchema = v.strictObject({ meetingId: Id, residentId: Id, present: v.boolean() });
 const FloorSchema = v.strictObject({ meetingId: Id, requestId: v.nullable(Id) });
+const SpeechLimitSchema = v.strictObject({
+	meetingId: Id,
+	seconds: v.nullable(v.pipe(v.number(), v.integer()))
+});
 const ProjectorAuthSchema = v.strictObject({
 	projectorMeetingId: Id,
 	code: v.pipe(v.string(), v.maxLength(16))
@@ -248,6 +253,13 @@ export function giveFloorHandler({ socket, db }: HandlerDeps) {
 	});
 }
 
+export function setSpeechLimitHandler({ socket, db }: HandlerDeps) {
+	return change(SpeechLimitSchema, ({ meetingId, seconds }) => {
+		setSpeechLimit(db, socket.data.actor, meetingId, seconds);
+		return null;
+	});
+}
+
 export function registerMeetingHandlers(deps: HandlerDeps) {
 	const { socket } = deps;
 	socket.on('meeting:join', joinMeeting(deps));
@@ -262,4 +274,5 @@ export function registerMeetingHandlers(deps: HandlerDeps) {
 	socket.on('hand:raise', raiseHandHandler(deps));
 	socket.on('hand:lower', lowerHandHandler(deps));
 	socket.on('floor:give', giveFloorHandler(deps));
+	socket.on('speech:setLimit', setSpeechLimitHandler(deps));
 }
