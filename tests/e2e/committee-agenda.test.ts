@@ -19,7 +19,7 @@ test('a committee member co-edits a meeting’s agenda but does not run the meet
 	await connected(page);
 
 	// The agenda editor, and nothing that runs the meeting.
-	await expect(page.getByRole('heading', { name: '议程' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '议程', exact: true })).toBeVisible();
 	await expect(page.getByRole('button', { name: '结束会议' })).toHaveCount(0);
 	await expect(page.getByRole('button', { name: '发起表决' })).toHaveCount(0);
 	await expect(page.getByRole('button', { name: /^标记 .+ 到会$/ })).toHaveCount(0);
