@@ -115,6 +115,7 @@ export const IMPORT_CODE = {
 export const AUDIT_ACTION = {
 	'poll.open': m.audit_action_poll_open,
 	'poll.close': m.audit_action_poll_close,
+	'poll.withdraw': m.audit_action_poll_withdraw,
 	'handCount.record': m.audit_action_handCount_record,
 	'ballot.assist': m.audit_action_ballot_assist,
 	'ballot.hand': m.audit_action_ballot_hand,

@@ -46,6 +46,32 @@ const ROLE = {
 
 export const roleWords = (role: 'facilitator' | 'resident') => ROLE[role]();
 
+/** A signer's name, or (in the public copy, which names no resident) the place they signed in. */
+export const signerName = (s: MinutesContent['signatures'][number]) => s.name ?? m.minutes_name_withheld();
+
+/** 1 分 05 秒: how long someone spoke, in the reader's language. */
+function duration(ms: number): string {
+	const total = Math.round(ms / 1000);
+	return m.minutes_duration({
+		minutes: Math.floor(total / 60),
+		seconds: String(total % 60).padStart(2, '0')
+	});
+}
+
+/**
+ * One line of the speakers' list: the name (or 第 n 位发言人 in the public copy), how long they spoke
+ * and the limit of their turn, when the minutes kept them.
+ */
+export function speakerLine(s: MinutesContent['speakers'][number], n: number): string {
+	const who = s.name ?? m.minutes_speaker_withheld({ n });
+	const spoke = s.spokeMs != null ? duration(s.spokeMs) : null;
+	const limit = s.limitSeconds
+		? m.minutes_speech_limit({ minutes: +(s.limitSeconds / 60).toFixed(1) })
+		: null;
+	const details = [spoke && m.minutes_speech_spoke({ time: spoke }), limit].filter(Boolean);
+	return details.length ? `${who}（${details.join(m.poll_list_separator())}）` : who;
+}
+
 /** The minutes' own refusals, by code or by code_reason. */
 const MINUTES_ERROR = {
 	ALREADY_SIGNED_facilitatorSigned: m.minutes_error_ALREADY_SIGNED_facilitatorSigned,

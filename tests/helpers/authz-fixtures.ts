@@ -18,6 +18,8 @@ import {
 } from '$lib/server/db/schema';
 import { makeReceipt } from '$lib/receipt';
 import { markAttendance } from '$lib/server/domain/attendance';
+import { saveSummary } from '$lib/server/domain/minutes';
+import { createSession, generateSessionToken } from '$lib/server/session';
 import { assistBallot } from '$lib/server/domain/ballots';
 import { closePoll } from '$lib/server/domain/resolutions';
 import { followUpPhoto } from '$lib/server/db/schema-followup';
@@ -130,6 +132,36 @@ export function newProposal(ctx: Ctx): number {
 	});
 }
 
+/**
+ * A closed meeting of 1栋 whose minutes are frozen: the chair and two residents who attended signed
+ * them (over HTTP, as on the page). `isPublic` decides whether they are a public record.
+ */
+export async function frozenMinutes(ctx: Ctx, isPublic: boolean): Promise<number> {
+	const db = ctx.w.db;
+	const chair = ctx.w.actor('facilitator');
+	const id = ctx.w.newMeeting({ isPublic });
+	db.update(meeting).set({ status: 'live', openedAt: new Date() }).where(eq(meeting.id, id)).run();
+	for (const r of [ctx.w.residentA, ctx.w.residentA2]) markAttendance(db, chair, id, r, true);
+	db.update(meeting).set({ status: 'closed', closedAt: new Date() }).where(eq(meeting.id, id)).run();
+	saveSummary(db, chair, id, '会议议定更换楼道灯。');
+	// Resident A2 has no account in the world: one is made here, as an invitation would.
+	const a2 = db.select().from(resident).where(eq(resident.id, ctx.w.residentA2)).get()!;
+	const a2User =
+		db.select().from(user).where(eq(user.residentId, a2.id)).get()?.id ??
+		db
+			.insert(user)
+			.values({ communityId: ctx.w.communityId, displayName: a2.name, residentId: a2.id })
+			.returning()
+			.get().id;
+	const token = generateSessionToken();
+	createSession(db, token, a2User);
+	for (const cookie of [ctx.cookie('facilitator'), ctx.cookie('resident'), `yizhan_session=${token}`]) {
+		const out = await postAction(ctx.url, `/meetings/${id}/minutes?/sign`, {}, cookie);
+		if (out.verdict !== 'allow') throw new Error(`signing minutes: ${out.detail}`);
+	}
+	return id;
+}
+
 export type Fixtures = Awaited<ReturnType<typeof makeFixtures>>;
 
 export async function makeFixtures(ctx: Omit<Ctx, 'fx'>) {
@@ -149,7 +181,12 @@ export async function makeFixtures(ctx: Omit<Ctx, 'fx'>) {
 	await writeRulesDraft(c, ctx.w.otherCommunityId, 'adminOther');
 	const photoId = await reportWithPhoto(c, main.followUpId);
 	const publicationId = await publication(c, main.resolutionId);
+	const publicMinutes = await frozenMinutes(c, true);
+	const privateMinutes = await frozenMinutes(c, false);
 	return {
+		/** Closed meetings of 1栋 with frozen minutes: a public meeting and one that is not. */
+		publicMinutes,
+		privateMinutes,
 		photoId,
 		publicationId,
 		resolutionId: main.resolutionId,

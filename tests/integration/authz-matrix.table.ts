@@ -946,7 +946,12 @@ const loadRows: Row[] = [
 	loadRow('load page /login', EVERYONE, () => '/login'),
 	loadRow('load page /logout', EVERYONE, () => '/logout'),
 	loadRow('load page /m/[id]', VIEW_NO_GROUP, (ctx) => `/m/${ctx.w.meetingA}`),
-	loadRow('load page /m/[id]/console', MANAGE_A, (ctx) => `/m/${ctx.w.meetingA}/console`),
+	loadRow(
+		'load page /m/[id]/console',
+		[...MANAGE_A, 'committee'],
+		(ctx) => `/m/${ctx.w.meetingA}/console`,
+		'the committee gets the agenda editor only (agenda.edit); running the meeting needs meeting.manage'
+	),
 	loadRow('GET /m/[id]/agenda', VIEW_NO_GROUP, (ctx) => `/m/${ctx.w.meetingA}/agenda`),
 	loadRow('GET /m/[id]/attendance', MANAGE_A, (ctx) => `/m/${ctx.w.meetingA}/attendance`),
 	loadRow(
@@ -965,7 +970,12 @@ const loadRows: Row[] = [
 		(ctx) => `/m/${ctx.w.meetingA}/screen?code=${ctx.w.joinCode(ctx.w.meetingA)}`
 	),
 	loadRow('load page /meetings', LOGGED_IN, () => '/meetings'),
-	loadRow('load page /meetings/[id]', MANAGE_A, (ctx) => `/meetings/${ctx.w.meetingA}`),
+	loadRow(
+		'load page /meetings/[id]',
+		[...MANAGE_A, 'committee'],
+		(ctx) => `/meetings/${ctx.w.meetingA}`,
+		'the committee sees the facts and the agenda link, not the join code'
+	),
 	loadRow(
 		'load page /meetings/[id]/minutes',
 		VIEW_NO_GROUP,
@@ -982,6 +992,31 @@ const loadRows: Row[] = [
 		VIEW_NO_GROUP,
 		(ctx) => `/meetings/${ctx.fx.closedMeetingPoll.meetingId}/minutes/minutes.md`
 	),
+	{
+		...loadRow(
+			'load page /meetings/[id]/minutes',
+			EVERYONE,
+			(ctx) => `/meetings/${ctx.fx.publicMinutes}/minutes`,
+			'frozen minutes of a public meeting are a public record (residents not named)'
+		),
+		variant: 'frozen, public meeting'
+	},
+	{
+		...loadRow(
+			'GET /meetings/[id]/minutes/minutes.md',
+			EVERYONE,
+			(ctx) => `/meetings/${ctx.fx.publicMinutes}/minutes/minutes.md`
+		),
+		variant: 'frozen, public meeting'
+	},
+	{
+		...loadRow(
+			'load page /meetings/[id]/minutes',
+			VIEW_NO_GROUP,
+			(ctx) => `/meetings/${ctx.fx.privateMinutes}/minutes`
+		),
+		variant: 'frozen, meeting not public'
+	},
 	loadRow(
 		'load page /meetings/new',
 		LOGGED_IN,
@@ -1001,7 +1036,12 @@ const loadRows: Row[] = [
 		'read-only status of the adoption; its actions check roles'
 	),
 	loadRow('load page /rules/comments', LOGGED_IN, () => '/rules/comments'),
-	loadRow('load page /rules/published', LOGGED_IN, () => '/rules/published'),
+	loadRow(
+		'load page /rules/published',
+		EVERYONE,
+		(ctx) => `/rules/published?community=${ctx.w.communityId}`,
+		'published rules are public, like the notice board'
+	),
 	loadRow('load page /rules/published/[id]', EVERYONE, (ctx) => `/rules/published/${ctx.fx.publicationId}`),
 	loadRow('load page /rules/versions', LOGGED_IN, () => '/rules/versions'),
 	loadRow('load page /rules/versions/compare', LOGGED_IN, () => '/rules/versions/compare'),
@@ -1294,6 +1334,20 @@ const socketRows: Row[] = [
 		prepare: (ctx) => openPoll(ctx),
 		run: (ctx, r, p) => emit(ctx, r, 'poll:close', { pollId: p.pollId }),
 		effect: (ctx, p) => exists(ctx, poll, and(eq(poll.id, p.pollId), eq(poll.status, 'closed')))
+	}),
+	row<{ pollId: number }>({
+		id: 'socket poll:withdraw',
+		allow: MANAGE_A,
+		prepare: (ctx) => openPoll(ctx),
+		run: (ctx, r, p) => emit(ctx, r, 'poll:withdraw', { pollId: p.pollId }),
+		effect: (ctx, p) => exists(ctx, poll, and(eq(poll.id, p.pollId), eq(poll.status, 'closed')))
+	}),
+	row<number>({
+		id: 'socket speech:setLimit',
+		allow: MANAGE_A,
+		prepare: (ctx) => liveMeeting(ctx),
+		run: (ctx, r, id) => emit(ctx, r, 'speech:setLimit', { meetingId: id, seconds: 120 }),
+		effect: (ctx, id) => meetingStatus(ctx, id).speechLimitSeconds === 120
 	}),
 	row<{ pollId: number }>({
 		id: 'socket ballot:cast',

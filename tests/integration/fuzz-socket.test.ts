@@ -75,6 +75,8 @@ const templates: Record<string, () => Record<string, unknown>> = {
 		durationSeconds: null
 	}),
 	'poll:close': () => ({ pollId: 999_999 }),
+	'poll:withdraw': () => ({ pollId: 999_999 }),
+	'speech:setLimit': () => ({ meetingId: ids.draft, seconds: 180 }),
 	'ballot:cast': () => ({
 		pollId: ids.poll,
 		ballotId: crypto.randomUUID(),

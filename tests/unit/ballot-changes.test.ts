@@ -243,8 +243,8 @@ describe('the console’s 代投 list', () => {
 		expect(progress.voted).toContain(self.residentId);
 		expect(progress.voted).not.toContain(helped.residentId);
 		expect(progress.voted).not.toContain(waiting.residentId);
-		expect(progress.missing.map((m) => m.residentId)).toContain(waiting.residentId);
-		expect(progress.missing.map((m) => m.residentId)).not.toContain(self.residentId);
+		expect(progress.missing.voters.map((m) => m.residentId)).toContain(waiting.residentId);
+		expect(progress.missing.voters.map((m) => m.residentId)).not.toContain(self.residentId);
 	});
 
 	it('shows every voted unit as voted when the poll takes no changes', async () => {

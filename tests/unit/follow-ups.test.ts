@@ -234,6 +234,23 @@ describe('dispatch (吹哨派单)', () => {
 		expect(() => listDispatches(db, residents[0], T0)).toThrow('FORBIDDEN');
 	});
 
+	it('keeps an accepted dispatch accepted when the facilitator answers the liaison’s question', async () => {
+		const { db, f, resolutionId, liaison } = await passed();
+		const deadline = new Date(T0 + 5 * DAY);
+		const id = sendDispatch(db, f, { departmentId: 1, resolutionId, message: '路口需要划线', deadline }, T0);
+		const status = () => db.select().from(dispatch).where(eq(dispatch.id, id)).get()!.status;
+		liaisonStep(db, liaison, { dispatchId: id, step: 'accept' }, T0 + 1);
+		liaisonStep(db, liaison, { dispatchId: id, step: 'askInfo', text: '哪个路口？' }, T0 + 2);
+		provideInfo(db, f, { dispatchId: id, text: '小区东门' }, T0 + 3);
+		expect(status()).toBe('accepted');
+		// Accepting again is refused; the liaison goes straight on to handling it.
+		expect(() => liaisonStep(db, liaison, { dispatchId: id, step: 'accept' }, T0 + 4)).toThrow(
+			'DISPATCH_STATE'
+		);
+		liaisonStep(db, liaison, { dispatchId: id, step: 'handle', text: '已划线' }, T0 + 5);
+		expect(status()).toBe('handled');
+	});
+
 	it('offers each side only the steps it may take now', () => {
 		const both = { liaison: true, sender: true };
 		expect(stepsFor({ status: 'sent' }, both)).toEqual(['accept', 'reply', 'askInfo']);

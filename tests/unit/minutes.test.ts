@@ -171,7 +171,19 @@ describe('signing minutes', () => {
 		const content = { ...stored.content, summary: '偷偷改过' };
 		db.update(minutes).set({ content }).where(eq(minutes.id, stored.id)).run();
 		expect(getMinutes(db, docs, f, meetingId).intact).toBe(false);
-		expect(() => getMinutes(db, docs, residentActor(db, '2栋', 0), meetingId)).toThrow('FORBIDDEN');
+		// Frozen minutes of a public meeting are a public record: an outsider reads them, no resident named.
+		const outsider = residentActor(db, '2栋', 0);
+		const copy = getMinutes(db, docs, outsider, meetingId);
+		expect(copy.publicCopy).toBe(true);
+		expect(copy.content.signatures.map((s) => [s.role, s.name])).toEqual([
+			['facilitator', f.displayName],
+			['resident', null],
+			['resident', null]
+		]);
+		expect(getMinutes(db, docs, null, meetingId).publicCopy).toBe(true);
+		db.update(meeting).set({ isPublic: false }).where(eq(meeting.id, meetingId)).run();
+		expect(() => getMinutes(db, docs, outsider, meetingId)).toThrow('FORBIDDEN');
+		expect(() => getMinutes(db, docs, null, meetingId)).toThrow('UNAUTHENTICATED');
 	});
 });
 

@@ -260,7 +260,7 @@ describe('who has not voted', () => {
 		for (const r of residents.slice(0, 3)) checkIn(db, r, meetingId, code, T0);
 		const pollId = yesNo(db, docs, f, meetingId);
 		castBallot(db, residents[0], { pollId, ...ids(), choices: ['yes'] }, T0);
-		expect(missingVoters(db, f, pollId).map((m) => m.residentId)).toEqual([
+		expect(missingVoters(db, f, pollId).voters.map((m) => m.residentId)).toEqual([
 			residents[1].residentId,
 			residents[2].residentId
 		]);

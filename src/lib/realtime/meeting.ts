@@ -15,6 +15,10 @@ export type Speaker = {
 	name: string;
 	status: 'waiting' | 'speaking';
 	raisedAt: number;
+	/** When this turn at the lectern began (server time); null while waiting. */
+	startedAt: number | null;
+	/** 发言限时 of this turn in seconds, null for none: screens count down from startedAt. */
+	limitSeconds: number | null;
 };
 
 export type MeetingState = {
@@ -30,6 +34,8 @@ export type MeetingState = {
 		isPublic: boolean;
 		/** Id of the agenda item (in the Yjs agenda document) being discussed. */
 		currentItemId: string | null;
+		/** 发言限时: seconds each speaker gets, null for no limit. */
+		speechLimitSeconds: number | null;
 	};
 	attendance: { present: number; eligible: number; quorum: boolean };
 	speakers: Speaker[];
@@ -89,6 +95,11 @@ export interface MeetingClientEvents extends PollClientEvents {
 	'hand:raise': (p: { meetingId: number }, ack: (res: Ack<{ me: Me }>) => void) => void;
 	'hand:lower': (p: { meetingId: number }, ack: (res: Ack<{ me: Me }>) => void) => void;
 	'floor:give': (p: { meetingId: number; requestId: number | null }, ack: (res: Ack<null>) => void) => void;
+	/** 发言限时: seconds per speech (null: none); applies to the speaker at the lectern too. */
+	'speech:setLimit': (
+		p: { meetingId: number; seconds: number | null },
+		ack: (res: Ack<null>) => void
+	) => void;
 }
 
 export interface MeetingServerEvents {

@@ -14,6 +14,11 @@ export type Threshold = 'simple' | 'absolute' | 'twoThirds' | 'presentMajority' 
 /** household, resident, 村民代表 (one each), or 业主 (one per owner, weighed by floor area too). */
 export type VotingUnit = 'household' | 'resident' | 'representative' | 'owner';
 export type BallotChannel = 'phone' | 'form' | 'hand' | 'assisted' | 'proxy';
+/**
+ * How a poll ended. `withdrawn`: taken back before its first ballot (opened by mistake); it stays in
+ * the resolution chain as such, deciding nothing.
+ */
+export type ResolutionOutcome = 'passed' | 'notPassed' | 'noQuorum' | 'withdrawn';
 export type Share = { num: number; den: number; strict: boolean };
 
 /** The rules chosen when opening, frozen and shown to everyone. */
@@ -69,9 +74,11 @@ export type PollView = {
 	closesAt: number | null;
 	/** Null while open when the tally is hidden until close. */
 	tally: TallyView | null;
+	/** A village-rules vote (村规民约): the ballot links to the wording on the poll's own page. */
+	rulesVote: { wholeDraft: boolean } | null;
 	/** Once closed. */
 	result: {
-		outcome: 'passed' | 'notPassed' | 'noQuorum';
+		outcome: ResolutionOutcome;
 		carried: string[];
 		resolutionId: number;
 		hash: string;
@@ -106,6 +113,8 @@ export type CastResult = { receipt: string; duplicate: boolean };
 export interface PollClientEvents {
 	'poll:open': (p: OpenPollPayload, ack: (res: Ack<{ pollId: number }>) => void) => void;
 	'poll:close': (p: { pollId: number }, ack: (res: Ack<{ resolutionId: number }>) => void) => void;
+	/** Takes back a poll opened by mistake, before its first ballot (recorded, never deleted). */
+	'poll:withdraw': (p: { pollId: number }, ack: (res: Ack<{ resolutionId: number }>) => void) => void;
 	'ballot:cast': (p: CastPayload, ack: (res: Ack<CastResult>) => void) => void;
 	/** 代投: staff record a ballot for a named present resident, with a consent note. */
 	'ballot:assist': (

@@ -33,7 +33,9 @@ export const load: PageServerLoad = ({ locals }) => {
 			place: m.place,
 			startsAt: m.startsAt.getTime(),
 			scope: placeLabel(db, actor.communityId, m.scopeType, m.scopeId),
-			mayManage: can(actor, 'meeting.manage', meetingScope(db, m))
+			mayManage: can(actor, 'meeting.manage', meetingScope(db, m)),
+			// The 两委 committee co-edits agendas of meetings not yet closed (the document is read-only after).
+			mayEditAgenda: m.status !== 'closed' && can(actor, 'agenda.edit', meetingScope(db, m))
 		}));
 	return { meetings, mayCreate: manageablePlaces(db, actor).length > 0 };
 };

@@ -6,6 +6,7 @@ import type {
 	BallotChannel,
 	PollType,
 	PublicRules,
+	ResolutionOutcome,
 	Share,
 	TallyView,
 	Threshold,
@@ -86,8 +87,9 @@ export const VOTED = {
 const OUTCOME = {
 	passed: m.poll_outcome_passed,
 	notPassed: m.poll_outcome_notPassed,
-	noQuorum: m.poll_outcome_noQuorum
-} satisfies Record<'passed' | 'notPassed' | 'noQuorum', Message>;
+	noQuorum: m.poll_outcome_noQuorum,
+	withdrawn: m.poll_outcome_withdrawn
+} satisfies Record<ResolutionOutcome, Message>;
 
 const CHANNEL = {
 	phone: m.poll_channel_phone,
@@ -182,8 +184,13 @@ export function turnoutLine(tally: TallyView, rules: PublicRules): string {
 	});
 }
 
-export function outcomeWords(outcome: 'passed' | 'notPassed' | 'noQuorum'): string {
+export function outcomeWords(outcome: ResolutionOutcome): string {
 	return label(OUTCOME, outcome);
+}
+
+/** The sign beside the outcome's words (never the only cue): ✓ passed, ↩ withdrawn, ✗ otherwise. */
+export function outcomeMark(outcome: ResolutionOutcome): string {
+	return outcome === 'passed' ? '✓' : outcome === 'withdrawn' ? '↩' : '✗';
 }
 
 export function channelWords(c: BallotChannel): string {

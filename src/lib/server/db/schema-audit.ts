@@ -11,6 +11,7 @@ import { community, user } from './schema';
 export const AUDIT_ACTIONS = [
 	'poll.open',
 	'poll.close',
+	'poll.withdraw',
 	'handCount.record',
 	'ballot.assist',
 	'ballot.hand',

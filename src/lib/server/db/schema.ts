@@ -366,6 +366,8 @@ export const meeting = sqliteTable('meeting', {
 	timerItemId: text('timer_item_id'),
 	timerStartedAt: integer('timer_started_at', { mode: 'timestamp_ms' }),
 	timerElapsedMs: integer('timer_elapsed_ms').notNull().default(0),
+	/** 发言限时: seconds each speaker gets (null: no limit); the countdown runs on the server's clock. */
+	speechLimitSeconds: integer('speech_limit_seconds'),
 	createdByUserId: integer('created_by_user_id')
 		.notNull()
 		.references(() => user.id),
@@ -396,7 +398,7 @@ export const attendance = sqliteTable(
 	(t) => [uniqueIndex('attendance_uq').on(t.meetingId, t.residentId)]
 );
 
-/** 举手: a hand raised to speak, in order. */
+/** 举手: a hand raised to speak, in order; a turn at the lectern keeps its start, end and limit. */
 export const speakerRequest = sqliteTable(
 	'speaker_request',
 	{
@@ -409,6 +411,11 @@ export const speakerRequest = sqliteTable(
 			.references(() => resident.id),
 		status: text('status', { enum: ['waiting', 'speaking', 'done', 'withdrawn'] }).notNull(),
 		raisedAt: integer('raised_at', { mode: 'timestamp_ms' }).notNull(),
+		/** When the floor was given and taken back (the minutes record how long each spoke). */
+		startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+		endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+		/** The meeting's speaking limit for this turn, as it stood when the turn ended (or now). */
+		limitSeconds: integer('limit_seconds'),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 	},
 	(t) => [index('speaker_request_meeting_idx').on(t.meetingId, t.status)]
@@ -565,7 +572,8 @@ export const resolution = sqliteTable(
 			.references(() => poll.id),
 		seq: integer('seq').notNull(),
 		content: text('content', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
-		outcome: text('outcome', { enum: ['passed', 'notPassed', 'noQuorum'] }).notNull(),
+		/** `withdrawn`: taken back before its first ballot; in the chain, deciding nothing. */
+		outcome: text('outcome', { enum: ['passed', 'notPassed', 'noQuorum', 'withdrawn'] }).notNull(),
 		prevHash: text('prev_hash').notNull(),
 		hash: text('hash').notNull().unique(),
 		decidedAt: integer('decided_at', { mode: 'timestamp_ms' }).notNull()

@@ -6,7 +6,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import { can, type Actor } from '../authz';
-import { attendance, speakerRequest } from '../db/schema';
+import { attendance, meeting, speakerRequest } from '../db/schema';
 import { DomainError } from './errors';
 import { awardParticipation } from './points';
 import { eligibleParticipants } from './eligibility';
@@ -203,7 +203,10 @@ export function lowerHand(db: Db, actor: Actor | null, meetingId: number, now = 
 		.run();
 }
 
-/** Gives the floor to a waiting speaker; whoever was speaking is done. `null` just ends the current turn. */
+/**
+ * Gives the floor to a waiting speaker; whoever was speaking is done. `null` just ends the current
+ * turn. Each turn keeps when it started and ended (server time) and the speaking limit it had.
+ */
 export function giveFloor(
 	db: Db,
 	actor: Actor | null,
@@ -222,14 +225,55 @@ export function giveFloor(
 				.get();
 			if (!r || r.status !== 'waiting') throw new DomainError('NOT_FOUND', { requestId });
 		}
-		tx.update(speakerRequest)
-			.set({ status: 'done', updatedAt: new Date(now) })
-			.where(and(eq(speakerRequest.meetingId, m.id), eq(speakerRequest.status, 'speaking')))
-			.run();
+		endTurn(tx, m.id, now);
 		if (requestId !== null)
 			tx.update(speakerRequest)
-				.set({ status: 'speaking', updatedAt: new Date(now) })
+				.set({
+					status: 'speaking',
+					startedAt: new Date(now),
+					limitSeconds: m.speechLimitSeconds,
+					updatedAt: new Date(now)
+				})
 				.where(eq(speakerRequest.id, requestId))
 				.run();
+	});
+}
+
+/** Whoever has the floor is done now (also when the meeting closes). */
+export function endTurn(tx: Db | Tx, meetingId: number, now: number) {
+	tx.update(speakerRequest)
+		.set({ status: 'done', endedAt: new Date(now), updatedAt: new Date(now) })
+		.where(and(eq(speakerRequest.meetingId, meetingId), eq(speakerRequest.status, 'speaking')))
+		.run();
+}
+
+/** 发言限时: at least this long, at most an hour (a longer turn is no limit at all). */
+export const SPEECH_LIMIT = { min: 10, max: 3600 } as const;
+
+/**
+ * 发言限时 (as OpenSlides): the facilitator sets how long each speaker has, or null for no limit. It
+ * applies to the next turns and to the speaker who has the floor now (a minute more, say); screens
+ * count down from the turn's start on the server's clock.
+ */
+export function setSpeechLimit(
+	db: Db,
+	actor: Actor | null,
+	meetingId: number,
+	seconds: number | null,
+	now = Date.now()
+) {
+	const m = meetingFor(db, actor, meetingId, 'meeting.manage');
+	requireOpen(m);
+	if (
+		seconds !== null &&
+		!(Number.isInteger(seconds) && seconds >= SPEECH_LIMIT.min && seconds <= SPEECH_LIMIT.max)
+	)
+		throw new DomainError('INVALID_INPUT', { field: 'seconds' });
+	db.transaction((tx) => {
+		tx.update(meeting).set({ speechLimitSeconds: seconds }).where(eq(meeting.id, m.id)).run();
+		tx.update(speakerRequest)
+			.set({ limitSeconds: seconds, updatedAt: new Date(now) })
+			.where(and(eq(speakerRequest.meetingId, m.id), eq(speakerRequest.status, 'speaking')))
+			.run();
 	});
 }

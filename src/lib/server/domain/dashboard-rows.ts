@@ -78,8 +78,8 @@ export function loadDashboardRows(db: Db, communityId: number, since: number) {
 		const fromProposal = r.proposalId === null ? null : (proposalById.get(r.proposalId)?.buildingId ?? null);
 		const fromMeeting = r.scopeType === 'building' ? r.scopeId : null;
 		resolutionPlace.set(r.id, { buildingId: fromProposal ?? fromMeeting, proposalId: r.proposalId });
-		// A vote without quorum leaves the proposal on the agenda: it did not resolve it.
-		if (r.proposalId && r.outcome !== 'noQuorum') {
+		// A vote without quorum, or withdrawn, leaves the proposal on the agenda: it did not resolve it.
+		if (r.proposalId && r.outcome !== 'noQuorum' && r.outcome !== 'withdrawn') {
 			const at = r.decidedAt.getTime();
 			firstDecision.set(r.proposalId, Math.min(at, firstDecision.get(r.proposalId) ?? at));
 		}

@@ -5,7 +5,9 @@
  *
  *   sent ──accept──▶ accepted ──handle──▶ handled
  *     │                  │
- *     └──askInfo──▶ infoRequested ──provideInfo (sender)──▶ sent
+ *     └──askInfo──▶ infoRequested ──provideInfo (sender)──▶ back to sent, or to accepted if it was
+ *
+ * Answering a question does not undo an acceptance: the department already took the job on.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -163,7 +165,20 @@ export function liaisonStep(
 	});
 }
 
-/** The sender's side answers a request for information; the dispatch goes back to the department. */
+/** Whether the department accepted the dispatch at some point (so an answer returns it to "accepted"). */
+function wasAccepted(db: Db, dispatchId: number): boolean {
+	const e = db
+		.select({ id: dispatchEvent.id })
+		.from(dispatchEvent)
+		.where(and(eq(dispatchEvent.dispatchId, dispatchId), eq(dispatchEvent.kind, 'accepted')))
+		.get();
+	return e !== undefined;
+}
+
+/**
+ * The sender's side answers a request for information; the dispatch goes back to the department in
+ * the state it was asked from (accepted stays accepted, so the liaison need not accept it again).
+ */
 export function provideInfo(
 	db: Db,
 	actor: Actor | null,
@@ -175,7 +190,8 @@ export function provideInfo(
 	if (d.status !== 'infoRequested') throw new DomainError('DISPATCH_STATE', { status: d.status });
 	const body = text(input.text, 'text', true);
 	db.transaction(() => {
-		db.update(dispatch).set({ status: 'sent' }).where(eq(dispatch.id, d.id)).run();
+		const back = wasAccepted(db, d.id) ? 'accepted' : 'sent';
+		db.update(dispatch).set({ status: back }).where(eq(dispatch.id, d.id)).run();
 		log(db, d.id, 'info', a.userId, body, now);
 	});
 }

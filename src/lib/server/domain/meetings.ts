@@ -59,6 +59,17 @@ export function meetingFor(
 	return m;
 }
 
+/**
+ * Loads a meeting the actor may prepare: run it (meeting.manage) or co-edit its agenda (agenda.edit,
+ * which the 两委 committee holds). NOT_FOUND / UNAUTHENTICATED / FORBIDDEN otherwise.
+ */
+export function meetingToPrepare(db: Db, actor: Actor | null, meetingId: number) {
+	const m = getMeeting(db, meetingId);
+	const scope = meetingScope(db, m);
+	if (!can(actor, 'agenda.edit', scope)) authorize(actor, 'meeting.manage', scope);
+	return { meeting: m, canManage: can(actor, 'meeting.manage', scope) };
+}
+
 export function createMeeting(db: Db, actor: Actor | null, input: MeetingInput): number {
 	const scope = placeScope(db, input.scopeType, input.scopeId);
 	const a = authorize(actor, 'meeting.manage', scope);
@@ -122,9 +133,14 @@ export function closeMeeting(
 			.set({ status: 'closed', closedAt: new Date(now), ...pausedTimer(m, now) })
 			.where(eq(meeting.id, m.id))
 			.run();
+		// The speaker at the lectern ends their turn; hands still waiting never had the floor.
+		tx.update(speakerRequest)
+			.set({ status: 'done', endedAt: new Date(now), updatedAt: new Date(now) })
+			.where(and(eq(speakerRequest.meetingId, m.id), eq(speakerRequest.status, 'speaking')))
+			.run();
 		tx.update(speakerRequest)
 			.set({ status: 'done', updatedAt: new Date(now) })
-			.where(and(eq(speakerRequest.meetingId, m.id), inArray(speakerRequest.status, ['waiting', 'speaking'])))
+			.where(and(eq(speakerRequest.meetingId, m.id), eq(speakerRequest.status, 'waiting')))
 			.run();
 	});
 	docs.reconnectAll(agendaDocName(m.id), 'meeting closed');
@@ -192,7 +208,9 @@ export function meetingState(db: Db, meetingId: number, now = Date.now()) {
 			residentId: speakerRequest.residentId,
 			name: resident.name,
 			status: speakerRequest.status,
-			raisedAt: speakerRequest.raisedAt
+			raisedAt: speakerRequest.raisedAt,
+			startedAt: speakerRequest.startedAt,
+			limitSeconds: speakerRequest.limitSeconds
 		})
 		.from(speakerRequest)
 		.innerJoin(resident, eq(speakerRequest.residentId, resident.id))
@@ -200,7 +218,12 @@ export function meetingState(db: Db, meetingId: number, now = Date.now()) {
 		.orderBy(speakerRequest.id)
 		.all()
 		// The where clause leaves only open requests; the narrower type is what the protocol promises.
-		.map((s) => ({ ...s, status: s.status as 'waiting' | 'speaking', raisedAt: s.raisedAt.getTime() }));
+		.map((s) => ({
+			...s,
+			status: s.status as 'waiting' | 'speaking',
+			raisedAt: s.raisedAt.getTime(),
+			startedAt: s.startedAt?.getTime() ?? null
+		}));
 	return {
 		meeting: {
 			id: m.id,
@@ -212,7 +235,8 @@ export function meetingState(db: Db, meetingId: number, now = Date.now()) {
 			scopeType: m.scopeType,
 			scopeId: m.scopeId,
 			isPublic: m.isPublic,
-			currentItemId: m.currentItemId
+			currentItemId: m.currentItemId,
+			speechLimitSeconds: m.speechLimitSeconds
 		},
 		attendance: {
 			present: presentUnits,

@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { listItems } from '$lib/agenda';
-import type { PollType, PublicRules, TallyView } from '$lib/realtime/poll';
+import type { PollType, PublicRules, ResolutionOutcome, TallyView } from '$lib/realtime/poll';
 import type { Db } from '../db';
 import {
 	attendance,
@@ -25,7 +25,12 @@ import type { DocumentStore } from '../yjs';
 import { agendaDocName, getMeeting, meetingState, type Meeting } from './meetings';
 import { pollView } from './polls';
 
-export type MinutesSignatureEntry = { name: string; role: 'facilitator' | 'resident'; signedAt: number };
+/** `name` is null in the public copy of a resident's signature (minutes.ts). */
+export type MinutesSignatureEntry = {
+	name: string | null;
+	role: 'facilitator' | 'resident';
+	signedAt: number;
+};
 
 export type MinutesPoll = {
 	id: number;
@@ -35,7 +40,7 @@ export type MinutesPoll = {
 	options: Array<{ id: string; label: string }>;
 	rules: PublicRules;
 	tally: TallyView | null;
-	outcome: 'passed' | 'notPassed' | 'noQuorum' | null;
+	outcome: ResolutionOutcome | null;
 	carried: string[];
 	resolution: { id: number; hash: string } | null;
 };
@@ -61,8 +66,17 @@ export type MinutesContent = {
 		byChannel: { phone: number; marked: number };
 	};
 	agenda: Array<{ id: string; title: string; notes: string; minutes: number; proposalId: number | null }>;
-	/** Everyone who had the floor, in the order hands went up. */
-	speakers: Array<{ name: string; raisedAt: number }>;
+	/**
+	 * Everyone who had the floor, in the order hands went up: how long they spoke and the limit set for
+	 * their turn (both absent in minutes frozen before speaking time was kept). `name` is null in the
+	 * public copy (minutes.ts).
+	 */
+	speakers: Array<{
+		name: string | null;
+		raisedAt: number;
+		spokeMs?: number | null;
+		limitSeconds?: number | null;
+	}>;
 	polls: MinutesPoll[];
 	summary: string;
 	signatures: MinutesSignatureEntry[];
@@ -103,17 +117,29 @@ function attendanceOf(db: Db, m: Meeting): MinutesContent['attendance'] {
 
 /**
  * Closing a meeting marks hands still waiting as done too, so this lists every hand that was not
- * withdrawn: after a close, someone still waiting cannot be told apart from someone who spoke.
+ * withdrawn, with how long each spoke (null for a hand that never had the floor, and for turns from
+ * before turns were timed) and the speaking limit of their turn.
  */
 function speakersOf(db: Db, meetingId: number): MinutesContent['speakers'] {
 	return db
-		.select({ name: resident.name, raisedAt: speakerRequest.raisedAt })
+		.select({
+			name: resident.name,
+			raisedAt: speakerRequest.raisedAt,
+			startedAt: speakerRequest.startedAt,
+			endedAt: speakerRequest.endedAt,
+			limitSeconds: speakerRequest.limitSeconds
+		})
 		.from(speakerRequest)
 		.innerJoin(resident, eq(speakerRequest.residentId, resident.id))
 		.where(and(eq(speakerRequest.meetingId, meetingId), inArray(speakerRequest.status, ['speaking', 'done'])))
 		.orderBy(asc(speakerRequest.id))
 		.all()
-		.map((s) => ({ name: s.name, raisedAt: s.raisedAt.getTime() }));
+		.map((s) => ({
+			name: s.name,
+			raisedAt: s.raisedAt.getTime(),
+			spokeMs: s.startedAt && s.endedAt ? s.endedAt.getTime() - s.startedAt.getTime() : null,
+			limitSeconds: s.limitSeconds
+		}));
 }
 
 function pollsOf(db: Db, meetingId: number): MinutesPoll[] {

@@ -7,7 +7,14 @@ import { asc, eq } from 'drizzle-orm';
 import { m } from '$lib/paraglide/messages';
 import { label } from '$lib/i18n';
 import { MEETING_BODY } from '$lib/meeting-labels';
-import { attendanceWords, minutesTime, participationWords, roleWords } from '$lib/minutes';
+import {
+	attendanceWords,
+	minutesTime,
+	participationWords,
+	roleWords,
+	signerName,
+	speakerLine
+} from '$lib/minutes';
 import {
 	channelWords,
 	choiceWords,
@@ -96,7 +103,7 @@ export function toMarkdown(
 	});
 	out.push('', `## ${m.minutes_speakers_title()}`, '');
 	if (!c.speakers.length) out.push(m.minutes_speakers_none());
-	c.speakers.forEach((s, k) => out.push(`${k + 1}. ${mdText(s.name)}`));
+	c.speakers.forEach((s, k) => out.push(`${k + 1}. ${mdText(speakerLine(s, k + 1))}`));
 	out.push('', `## ${m.minutes_polls_title()}`, '');
 	if (!c.polls.length) out.push(m.minutes_polls_none(), '');
 	c.polls.forEach((p, k) => out.push(...pollMarkdown(p, k + 1, c)));
@@ -110,7 +117,7 @@ export function toMarkdown(
 	if (!c.signatures.length) out.push(m.minutes_signatures_none());
 	for (const s of c.signatures)
 		out.push(
-			`- ${m.minutes_signed_by({ role: roleWords(s.role), name: mdText(s.name), time: minutesTime(s.signedAt) })}`
+			`- ${m.minutes_signed_by({ role: roleWords(s.role), name: mdText(signerName(s)), time: minutesTime(s.signedAt) })}`
 		);
 	if (seal) out.push('', `## ${m.minutes_hash_title()}`, '', `\`${seal.hash}\``);
 	// Sections each end with a blank line; typed text cannot hold one (every line of it is quoted).

@@ -163,18 +163,35 @@ export function saveSummary(
 export type SignState = { role: SignerRole } | { refused: ErrorCode; reason: string | null };
 
 /**
- * The minutes for anyone who may view the meeting: a draft is generated fresh, signed minutes are
- * what was frozen (with a check that the stored content still matches its hash).
+ * The copy of frozen minutes for readers outside the meeting (the notice board's link). Public
+ * records name no resident, as a resolution's page names no voter (only receipts: resolutions.ts):
+ * who spoke and which residents signed are kept as places in the list, without names. Staff sign in
+ * their public role, so the chair's name stays. The hash is of the full minutes as signed.
+ */
+function withoutResidentNames(content: MinutesContent): MinutesContent {
+	return {
+		...content,
+		speakers: content.speakers.map((s) => ({ ...s, name: null })),
+		signatures: content.signatures.map((s) => (s.role === 'resident' ? { ...s, name: null } : s))
+	};
+}
+
+/**
+ * The minutes: anyone who may view the meeting reads them (a draft generated fresh, signed minutes
+ * as frozen, with a check that the stored content still matches its hash); once frozen, the minutes
+ * of a public meeting are a public record anyone may read, without residents' names.
  */
 export function getMinutes(db: Db, docs: DocumentStore, actor: Actor | null, meetingId: number) {
 	const m = getMeeting(db, meetingId);
-	if (!canViewMeeting(db, actor, m)) {
+	const row = db.select().from(minutes).where(eq(minutes.meetingId, m.id)).get();
+	const frozen = row?.status === 'signed' && row.content !== null && row.hash !== null;
+	const member = canViewMeeting(db, actor, m);
+	if (!member && !(frozen && m.isPublic)) {
 		if (!actor) throw new DomainError('UNAUTHENTICATED');
 		throw new DomainError('FORBIDDEN', { action: 'meeting.view' });
 	}
-	const row = db.select().from(minutes).where(eq(minutes.meetingId, m.id)).get();
-	const frozen = row?.status === 'signed' && row.content !== null && row.hash !== null;
-	const content = frozen ? (row.content as unknown as MinutesContent) : generateMinutes(db, docs, m.id);
+	const stored = frozen ? (row.content as unknown as MinutesContent) : generateMinutes(db, docs, m.id);
+	const content = member ? stored : withoutResidentNames(stored);
 	let sign: SignState;
 	try {
 		sign = { role: checkSigner(db, actor, m, row) };
@@ -189,9 +206,11 @@ export function getMinutes(db: Db, docs: DocumentStore, actor: Actor | null, mee
 		meetingStatus: m.status,
 		status: frozen ? ('signed' as const) : ('draft' as const),
 		content,
+		/** True for the public copy: residents' names left out. */
+		publicCopy: !member,
 		hash: frozen ? row.hash : null,
 		signedAt: frozen ? (row.signedAt?.getTime() ?? null) : null,
-		intact: frozen ? minutesHash(content) === row.hash : null,
+		intact: frozen ? minutesHash(stored) === row.hash : null,
 		canEditSummary: mayEdit && !frozen && !locked,
 		canExportBallots: mayEdit,
 		sign

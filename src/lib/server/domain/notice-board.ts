@@ -26,6 +26,14 @@ function getCommunity(db: Db, communityId: number) {
 	return c;
 }
 
+/** A community's public face (its name), or NOT_FOUND: for the public pages that take a community id. */
+export const publicCommunity = getCommunity;
+
+/** The communities this server holds, for a visitor choosing whose public records to read. */
+export function listCommunities(db: Db) {
+	return db.select({ id: community.id, name: community.name }).from(community).orderBy(community.id).all();
+}
+
 /**
  * The board's contents, newest first. What a resolution says (question, outcome, time) is read from its
  * hashed content, so the board shows exactly what the chain protects. Ratings are those of the current

@@ -9,11 +9,19 @@ import { itemAt } from '$lib/agenda';
 import type { Db } from '../db';
 import { prepared } from '../db/prepared';
 import type { Actor } from '../authz';
-import { handCount, poll, pollVote, resolution, type BallotChannel } from '../db/schema';
+import {
+	handCount,
+	poll,
+	pollVote,
+	resolution,
+	rulesPoll,
+	type BallotChannel
+} from '../db/schema';
 import { ballotBoxChoices } from './secret-ballots';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
 import { recordAudit } from './audit';
+import { pollsChanged } from './meeting-events';
 import { applyPreset } from './presets';
 import { pollRoll, requireUsableRoll, rollWeight, type Roll } from './rolls';
 import { agendaDocName, getMeeting, meetingFor, type Meeting } from './meetings';
@@ -107,7 +115,7 @@ export function openPoll(
 	const d = input.durationSeconds;
 	if (d !== null && (!Number.isInteger(d) || d < 10 || d > 24 * 3600))
 		throw new DomainError('INVALID_INPUT', { field: 'durationSeconds' });
-	return db.transaction((tx) => {
+	const pollId = db.transaction((tx) => {
 		const open = tx
 			.select({ id: poll.id })
 			.from(poll)
@@ -152,6 +160,9 @@ export function openPoll(
 		);
 		return id;
 	});
+	// Whatever asked (the console, /rules/adopt), every screen of the meeting learns of it.
+	pollsChanged(m.id);
+	return pollId;
 }
 
 /** Rolls held for the span of one write transaction (`withRollsHeld`), by poll id. */
@@ -238,6 +249,18 @@ export function countPoll(db: Db, p: Poll): StoredTally {
 	return { ...t, perChannel: rules.secret ? {} : t.perChannel, participationByChannel };
 }
 
+/** A village-rules poll says so, for the ballot's link to the wording (the text itself is not broadcast). */
+function rulesVoteOf(db: Db, pollId: number): PollView['rulesVote'] {
+	const rp = prepared(db, 'polls.rulesPoll', (db) =>
+		db
+			.select({ clauseIds: rulesPoll.clauseIds })
+			.from(rulesPoll)
+			.where(eq(rulesPoll.pollId, sql.placeholder('pollId')))
+			.prepare()
+	).get({ pollId });
+	return rp ? { wholeDraft: rp.clauseIds === null } : null;
+}
+
 /** What every screen sees of a poll; the tally is withheld while open when the rules hide it. */
 export function pollView(db: Db, p: Poll): PollView {
 	const rules = rulesOf(p);
@@ -262,6 +285,7 @@ export function pollView(db: Db, p: Poll): PollView {
 		openedAt: p.openedAt.getTime(),
 		closesAt: p.closesAt?.getTime() ?? null,
 		tally: t,
+		rulesVote: rulesVoteOf(db, p.id),
 		result: r
 			? {
 					outcome: r.outcome,

@@ -3,13 +3,15 @@
  * with the question, rules and tally, and chained by SHA-256 to the community's previous resolution.
  */
 import { and, asc, desc, eq, lte } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { ResolutionOutcome } from '$lib/realtime/poll';
+import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
-import { poll, pollReplacedBallot, pollVote, proposal, resolution } from '../db/schema';
+import { handCountEntry, poll, pollReplacedBallot, pollVote, proposal, resolution } from '../db/schema';
 import type { BallotChannel } from '../db/schema';
 import { scrubWal } from '../db/scrub';
 import { DomainError } from './errors';
 import { recordAudit } from './audit';
+import { pollsChanged } from './meeting-events';
 import { chainHash, GENESIS_HASH, verifyChain } from './hash-chain';
 import { getMeeting, meetingFor } from './meetings';
 import { moveProposal } from './proposals';
@@ -17,7 +19,7 @@ import { adoptOnResolution } from './rules-adoption';
 import { openFollowUp } from './follow-ups';
 import { awardResolved } from './points';
 import { countPoll, getPoll, rulesOf, type Poll } from './polls';
-import { tallyView, type Outcome } from './tally';
+import { tallyView } from './tally';
 import { ballotBoxChoices, emptyBallotBox } from './secret-ballots';
 
 /** The receipts of a poll with their choices, in receipt order (nothing about who or when). */
@@ -54,31 +56,57 @@ function replacedOf(db: Db, p: Poll): Array<[string, string[], BallotChannel]> {
 export function closePoll(db: Db, actor: Actor | null, pollId: number, now = Date.now()): number {
 	const p = getPoll(db, pollId);
 	meetingFor(db, actor, p.meetingId, 'meeting.manage');
-	return writeResolution(db, p, actor!.userId, now);
+	return writeResolution(db, p, actor!.userId, now, false);
+}
+
+/**
+ * 撤回: the facilitator takes back a poll opened by mistake, before its first ballot (a hand count
+ * entered counts as one, even if corrected to zero since). It is not deleted: it closes into the
+ * chain with the outcome `withdrawn`, which decides nothing (no adoption, follow-up or points; the
+ * proposal stays on the agenda), and the audit log says who withdrew it. POLL_HAS_BALLOTS otherwise.
+ */
+export function withdrawPoll(db: Db, actor: Actor | null, pollId: number, now = Date.now()): number {
+	const p = getPoll(db, pollId);
+	meetingFor(db, actor, p.meetingId, 'meeting.manage');
+	return writeResolution(db, p, actor!.userId, now, true);
+}
+
+/** Has anything been cast in the poll, by any channel? (Checked inside the closing transaction.) */
+function hasBallots(tx: Tx, pollId: number): boolean {
+	const vote = tx.select({ id: pollVote.id }).from(pollVote).where(eq(pollVote.pollId, pollId)).get();
+	const hands = tx
+		.select({ id: handCountEntry.id })
+		.from(handCountEntry)
+		.where(eq(handCountEntry.pollId, pollId))
+		.get();
+	return vote !== undefined || hands !== undefined;
 }
 
 /**
  * Closes a poll into its resolution. A passed or failed vote resolves the proposal it answers; a vote
- * without quorum leaves it on the agenda. A secret poll's ballot box is emptied into the resolution's
- * receipt list in the same transaction, and the storage's log of it truncated after the commit
- * (secret-ballots.ts). Not exported: the callers are the facilitator (closePoll) and the server's
- * timer (closeDuePolls).
+ * without quorum, or withdrawn, leaves it on the agenda. A secret poll's ballot box is emptied into the
+ * resolution's receipt list in the same transaction, and the storage's log of it truncated after the
+ * commit (secret-ballots.ts). Not exported: the callers are the facilitator (closePoll, withdrawPoll)
+ * and the server's timer (closeDuePolls).
  */
-function writeResolution(db: Db, p: Poll, closedBy: number | null, now: number): number {
-	const id = storeResolution(db, p, closedBy, now);
+function writeResolution(db: Db, p: Poll, closedBy: number | null, now: number, withdraw: boolean): number {
+	const id = storeResolution(db, p, closedBy, now, withdraw);
 	if (rulesOf(p).secret) scrubWal(db);
 	return id;
 }
 
-function storeResolution(db: Db, p: Poll, closedBy: number | null, now: number): number {
+function storeResolution(db: Db, p: Poll, closedBy: number | null, now: number, withdraw: boolean): number {
 	const m = getMeeting(db, p.meetingId);
 	if (p.status !== 'open') throw new DomainError('POLL_CLOSED');
-	return db.transaction((tx) => {
+	const id = db.transaction((tx) => {
+		if (withdraw && hasBallots(tx, p.id)) throw new DomainError('POLL_HAS_BALLOTS');
 		tx.update(poll)
 			.set({ status: 'closed', closedAt: new Date(now) })
 			.where(eq(poll.id, p.id))
 			.run();
 		const t = countPoll(db, p);
+		const outcome: ResolutionOutcome = withdraw ? 'withdrawn' : t.outcome;
+		const carried = withdraw ? [] : t.carried;
 		const last = tx
 			.select()
 			.from(resolution)
@@ -94,8 +122,8 @@ function storeResolution(db: Db, p: Poll, closedBy: number | null, now: number):
 			options: p.options,
 			rules: p.rules,
 			tally: tallyView(t),
-			outcome: t.outcome,
-			carried: t.carried,
+			outcome,
+			carried,
 			meeting: { id: m.id, title: m.title },
 			agendaItemId: p.agendaItemId,
 			proposalId: p.proposalId,
@@ -113,30 +141,31 @@ function storeResolution(db: Db, p: Poll, closedBy: number | null, now: number):
 				pollId: p.id,
 				seq,
 				content,
-				outcome: t.outcome,
+				outcome,
 				prevHash,
 				hash: chainHash(prevHash, seq, content),
 				decidedAt: new Date(now)
 			})
 			.returning({ id: resolution.id })
 			.get().id;
-		const detail = { resolutionId: id, outcome: t.outcome, byTimer: closedBy === null };
+		const detail = { resolutionId: id, outcome, byTimer: closedBy === null };
 		recordAudit(
 			tx,
 			{
 				communityId: m.communityId,
 				actorUserId: closedBy,
-				action: 'poll.close',
+				action: withdraw ? 'poll.withdraw' : 'poll.close',
 				subjectType: 'poll',
 				subjectId: p.id,
 				detail
 			},
 			now
 		);
-		adoptOnResolution(tx, p.id, id, t.outcome === 'passed', now);
-		if (t.outcome === 'passed') openFollowUp(tx, m.communityId, id);
-		if (t.outcome === 'passed') awardResolved(tx, p.proposalId, now);
-		if (p.proposalId && t.outcome !== 'noQuorum') {
+		if (withdraw) return id;
+		adoptOnResolution(tx, p.id, id, outcome === 'passed', now);
+		if (outcome === 'passed') openFollowUp(tx, m.communityId, id);
+		if (outcome === 'passed') awardResolved(tx, p.proposalId, now);
+		if (p.proposalId && outcome !== 'noQuorum') {
 			const prop = tx
 				.select({ status: proposal.status })
 				.from(proposal)
@@ -146,6 +175,8 @@ function storeResolution(db: Db, p: Poll, closedBy: number | null, now: number):
 		}
 		return id;
 	});
+	pollsChanged(m.id);
+	return id;
 }
 
 /** Polls whose timer has run out, closed by the server (called by the realtime layer's scheduler). */
@@ -156,7 +187,7 @@ export function closeDuePolls(db: Db, now = Date.now()): number[] {
 		.where(and(eq(poll.status, 'open'), lte(poll.closesAt, new Date(now))))
 		.all();
 	return due.map((d) => {
-		writeResolution(db, getPoll(db, d.id), null, now);
+		writeResolution(db, getPoll(db, d.id), null, now, false);
 		return d.id;
 	});
 }
@@ -181,7 +212,11 @@ export function nextPollDeadline(db: Db): number | null {
 export function getResolutionView(db: Db, id: number) {
 	const r = db.select().from(resolution).where(eq(resolution.id, id)).get();
 	if (!r) throw new DomainError('NOT_FOUND', { resolutionId: id });
-	const content = r.content as { outcome: Outcome; decidedAt: number; proposalId: number | null };
+	const content = r.content as {
+		outcome: ResolutionOutcome;
+		decidedAt: number;
+		proposalId: number | null;
+	};
 	const answers = content.proposalId
 		? (db
 				.select({ id: proposal.id, title: proposal.title })

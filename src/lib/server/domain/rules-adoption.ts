@@ -109,6 +109,25 @@ export function adoptOnResolution(
 		.run();
 }
 
+/**
+ * The wording a village-rules poll puts to the vote, from the version saved when it opened (so it is
+ * what everyone votes on, whatever the draft says now), for the ballot's "read the wording" page.
+ * Null for any other poll.
+ */
+export function clausesVotedOn(db: Db, pollId: number) {
+	const rp = db.select().from(rulesPoll).where(eq(rulesPoll.pollId, pollId)).get();
+	if (!rp) return null;
+	const v = db
+		.select({ text: rulesVersion.text })
+		.from(rulesVersion)
+		.where(eq(rulesVersion.id, rp.versionId))
+		.get()!;
+	const clauses = clausesOf(v.text)
+		.filter((c) => rp.clauseIds === null || rp.clauseIds.includes(c.id))
+		.map((c) => ({ id: c.id, label: c.label, text: c.text }));
+	return { title: v.text.title, wholeDraft: rp.clauseIds === null, clauses };
+}
+
 /** Each clause's latest adoption: the wording adopted and the resolution that adopted it. */
 export function adoptedClauses(db: Db, communityId: number) {
 	const rows = db

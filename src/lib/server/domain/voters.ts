@@ -5,13 +5,14 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
-import { attendance, poll, pollVote, proxy, resident, type BallotChannel } from '../db/schema';
+import { attendance, handCount, poll, pollVote, proxy, resident, type BallotChannel } from '../db/schema';
 import { DomainError } from './errors';
 import { proxyPolicy } from './bodies';
 import { eligibleParticipants } from './eligibility';
 import { meetingFor } from './meetings';
 import { getPoll, rollOf, rulesOf, type Poll } from './polls';
 import type { Roll, Voter } from './rolls';
+import { handUnits } from './tally';
 
 /** Residents present at a meeting (checked in or marked). */
 export function presentResidents(db: Db | Tx, meetingId: number): Set<number> {
@@ -181,13 +182,24 @@ export function castByVoter(channel: BallotChannel): boolean {
 	return channel === 'phone' || channel === 'form';
 }
 
-type MissingVoter = { residentId: number; name: string; unit: string; buildingName: string };
+type MissingVoter = {
+	residentId: number;
+	name: string;
+	unit: string;
+	buildingName: string;
+	/** Whether the unit is in the room. */
+	present: boolean;
+};
 
 /**
- * For the facilitator's console (named polls only; a secret poll does not say): `missing`, who may
- * still vote and has not, one row per voting unit named by a resident of it; `voted`, the residents
- * for whom 代投 is closed because their unit's ballot may not be replaced by one recorded for them
- * (above all, those who voted themselves), so the 代投 list shows them as 已投 instead of offering them.
+ * For the facilitator's console (named polls only; a secret poll does not say):
+ * - `missing`, 尚未投票: one row per voting unit without a named ballot, named by a resident of it. An
+ *   anonymous hand count says how many present units raised a hand, not which. So `remaining` (the
+ *   units still to vote, the number the console shows) is the rows less the hands, and equals eligible
+ *   less participating in the tally; once the hands cover every present row, those rows are dropped
+ *   (each of them is accounted for), and the rows left are the units that did not vote at all.
+ * - `voted`: the residents for whom 代投 is closed because their unit's ballot may not be replaced by
+ *   one recorded for them (above all, those who voted themselves), so the 代投 list shows them as 已投.
  */
 export function ballotProgress(db: Db, actor: Actor | null, pollId: number) {
 	const p = getPoll(db, pollId);
@@ -205,14 +217,24 @@ export function ballotProgress(db: Db, actor: Actor | null, pollId: number) {
 			.map((v) => [v.key, v])
 	);
 	const seen = new Set<string>();
-	const missing: MissingVoter[] = roll.voters
+	const rows: MissingVoter[] = roll.voters
 		.filter((e) => rules.whoMayVote === 'eligible' || here.has(e.key))
 		.filter((e) => {
 			if (votes.has(e.key) || seen.has(e.key)) return false;
 			seen.add(e.key);
 			return true;
 		})
-		.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName }));
+		.map((e) => ({
+			residentId: e.residentId,
+			name: e.name,
+			unit: e.unit,
+			buildingName: e.buildingName,
+			present: here.has(e.key)
+		}));
+	const handsCounted = handUnits(p.type, handCountsOf(db, p.id));
+	const presentRows = rows.filter((r) => r.present).length;
+	const voters = handsCounted >= presentRows && handsCounted > 0 ? rows.filter((r) => !r.present) : rows;
+	const missing = { voters, handsCounted, remaining: Math.max(0, rows.length - handsCounted) };
 	const voted = roll.voters
 		.filter((e) => {
 			const v = votes.get(e.key);
@@ -222,7 +244,20 @@ export function ballotProgress(db: Db, actor: Actor | null, pollId: number) {
 	return { missing, voted };
 }
 
-/** Who may still vote and has not (`ballotProgress`'s first half). */
-export function missingVoters(db: Db, actor: Actor | null, pollId: number): MissingVoter[] {
+/** 尚未投票 (`ballotProgress`'s first half). */
+export function missingVoters(db: Db, actor: Actor | null, pollId: number) {
 	return ballotProgress(db, actor, pollId).missing;
+}
+
+export type MissingVoters = ReturnType<typeof missingVoters>;
+
+function handCountsOf(db: Db, pollId: number): Record<string, number> {
+	return Object.fromEntries(
+		db
+			.select()
+			.from(handCount)
+			.where(eq(handCount.pollId, pollId))
+			.all()
+			.map((h) => [h.optionId, h.count])
+	);
 }

@@ -12,6 +12,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/p
 import type { Db } from '../db';
 import { documentAccess, documentBudget, recordDocumentRefusal } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
+import { onPollsChanged } from '../domain/meeting-events';
 import { createYjsServer, type DocumentStore, type YjsConnectionContext, type YjsServer } from '../yjs';
 import { rulesEditListener } from '../domain/rules-versions';
 import { memoryLimiter } from '../rate-limit';
@@ -131,6 +132,11 @@ export function attachRealtime(
 	const polls = startPollScheduler(db);
 	const sweeps = startSweeps(db);
 	const commit = createGroupCommit(db);
+	// However a poll was opened, closed or withdrawn (socket, form action, timer): every screen follows.
+	const offPolls = onPollsChanged((meetingId) => {
+		broadcasts.schedule(meetingId);
+		polls.reschedule();
+	});
 	server.on('connection', (socket) => {
 		socket.use(guardPackets(socket, db));
 		if (socket.data.actor) {
@@ -138,7 +144,7 @@ export function attachRealtime(
 			socket.once('disconnect', rights.watch(socket.data.sessionId, socket.data.expiresAt));
 		}
 		registerMeetingHandlers({ io: server, socket, db, docs: yjs });
-		registerPollHandlers({ io: server, socket, db, docs: yjs }, { scheduler: polls, commit });
+		registerPollHandlers({ io: server, socket, db, docs: yjs }, { commit });
 	});
 
 	httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -199,6 +205,7 @@ export function attachRealtime(
 		io: server,
 		yjs,
 		async close() {
+			offPolls();
 			polls.close();
 			sweeps.close();
 			broadcasts.close();

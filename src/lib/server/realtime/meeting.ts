@@ -16,7 +16,8 @@ import {
 	lowerHand,
 	markAttendance,
 	participantStatus,
-	raiseHand
+	raiseHand,
+	setSpeechLimit
 } from '../domain/attendance';
 import { showCheckInCode } from '../domain/check-in-code';
 import { DomainError, isDomainError } from '../domain/errors';
@@ -48,6 +49,10 @@ const SetItemSchema = v.strictObject({
 });
 const MarkSchema = v.strictObject({ meetingId: Id, residentId: Id, present: v.boolean() });
 const FloorSchema = v.strictObject({ meetingId: Id, requestId: v.nullable(Id) });
+const SpeechLimitSchema = v.strictObject({
+	meetingId: Id,
+	seconds: v.nullable(v.pipe(v.number(), v.integer()))
+});
 const ProjectorAuthSchema = v.strictObject({
 	projectorMeetingId: Id,
 	code: v.pipe(v.string(), v.maxLength(16))
@@ -270,6 +275,13 @@ export function giveFloorHandler({ socket, db }: HandlerDeps) {
 	});
 }
 
+export function setSpeechLimitHandler({ socket, db }: HandlerDeps) {
+	return change(SpeechLimitSchema, ({ meetingId, seconds }) => {
+		setSpeechLimit(db, socket.data.actor, meetingId, seconds);
+		return null;
+	});
+}
+
 export function registerMeetingHandlers(deps: HandlerDeps) {
 	const { socket } = deps;
 	socket.on('meeting:join', joinMeeting(deps));
@@ -285,4 +297,5 @@ export function registerMeetingHandlers(deps: HandlerDeps) {
 	socket.on('hand:raise', raiseHandHandler(deps));
 	socket.on('hand:lower', lowerHandHandler(deps));
 	socket.on('floor:give', giveFloorHandler(deps));
+	socket.on('speech:setLimit', setSpeechLimitHandler(deps));
 }

@@ -18,7 +18,7 @@ import {
 } from '../domain/ballots';
 import { isDomainError } from '../domain/errors';
 import { getPoll, openPoll } from '../domain/polls';
-import { closeDuePolls, closePoll, nextPollDeadline } from '../domain/resolutions';
+import { closeDuePolls, closePoll, nextPollDeadline, withdrawPoll } from '../domain/resolutions';
 import { answer, parsePayload } from './envelope';
 import type { createGroupCommit } from './group-commit';
 import { broadcastMeetingState } from './meeting';
@@ -107,10 +107,7 @@ function pollChange<S extends v.GenericSchema, R>(
 		});
 }
 
-export function registerPollHandlers(
-	{ socket, db, docs }: HandlerDeps,
-	{ scheduler, commit }: { scheduler: PollScheduler; commit: GroupCommit }
-) {
+export function registerPollHandlers({ socket, db, docs }: HandlerDeps, { commit }: { commit: GroupCommit }) {
 	const actor = () => socket.data.actor;
 	const meetingOfPoll = (p: { pollId: number }) => getPoll(db, p.pollId).meetingId;
 	socket.on(
@@ -118,17 +115,23 @@ export function registerPollHandlers(
 		pollChange(
 			db,
 			OpenSchema,
-			(p) => {
-				const pollId = openPoll(db, docs, actor(), p);
-				scheduler.reschedule();
-				return { pollId };
-			},
+			// The domain tells the realtime layer (meeting-events.ts): broadcast and timer follow from there.
+			(p) => ({ pollId: openPoll(db, docs, actor(), p) }),
 			(p) => p.meetingId
 		)
 	);
 	socket.on(
 		'poll:close',
 		pollChange(db, PollIdSchema, (p) => ({ resolutionId: closePoll(db, actor(), p.pollId) }), meetingOfPoll)
+	);
+	socket.on(
+		'poll:withdraw',
+		pollChange(
+			db,
+			PollIdSchema,
+			(p) => ({ resolutionId: withdrawPoll(db, actor(), p.pollId) }),
+			meetingOfPoll
+		)
 	);
 	// Ballots go through group commit: stored together, each acknowledged after that commit.
 	socket.on(
@@ -208,7 +211,8 @@ export function startPollScheduler(db: Db): PollScheduler {
 	let stopped = false;
 	const run = () => {
 		try {
-			for (const pollId of closeDuePolls(db)) broadcastMeetingState(getPoll(db, pollId).meetingId);
+			// Each close tells the meeting's screens itself (meeting-events.ts).
+			closeDuePolls(db);
 		} catch (e) {
 			if (!isDomainError(e)) console.error('closing due polls failed', e);
 		}

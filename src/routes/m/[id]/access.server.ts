@@ -41,8 +41,10 @@ function refuse(actor: Actor | null): never {
 
 /**
  * Loads a meeting for one kind of screen. `projector` lets anyone with the join code see a public
- * meeting's screen; `console` needs the right to run the meeting. The join code itself goes only to
- * those who run the meeting or already hold it: a phone that had it could check in from home.
+ * meeting's screen; `console` needs the right to run the meeting or to co-edit its agenda (the 两委
+ * committee drafts agendas with the facilitator; running the meeting stays with those who manage it).
+ * The join code itself goes only to those who run the meeting or already hold it: a phone that had it
+ * could check in from home.
  */
 export function meetingForScreen(
 	db: Db,
@@ -52,9 +54,14 @@ export function meetingForScreen(
 	code: string | null = null
 ) {
 	const m = findMeeting(db, parseMeetingId(rawId));
-	const canManage = can(actor, 'meeting.manage', meetingScope(db, m));
+	const scope = meetingScope(db, m);
+	const canManage = can(actor, 'meeting.manage', scope);
 	const projector = as === 'projector';
-	if (as === 'console' ? !canManage : !canViewMeeting(db, actor, m, { projector, code })) refuse(actor);
+	const allowed =
+		as === 'console'
+			? canManage || can(actor, 'agenda.edit', scope)
+			: canViewMeeting(db, actor, m, { projector, code });
+	if (!allowed) refuse(actor);
 	const holdsCode = canManage || (projector && code === m.joinCode);
 	return {
 		meeting: {

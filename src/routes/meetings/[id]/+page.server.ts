@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { meetingFor, meetingState, openMeeting } from '$lib/server/domain/meetings';
+import { meetingState, meetingToPrepare, openMeeting } from '$lib/server/domain/meetings';
 import { setRotatingCheckIn } from '$lib/server/domain/check-in-code';
 import { CLOSE_RELATIVES, noticeShortfall, proxyPolicy } from '$lib/server/domain/bodies';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
@@ -23,10 +23,15 @@ function meetingId(params: { id: string }): number {
 	return id.output;
 }
 
-/** The facilitator's setup page: the join QR code to print or show, who is expected, and the way in. */
+/**
+ * The meeting's setup page. Those who run it get the join QR code to print or show, who is expected,
+ * written proxies and the way in; those who only co-edit its agenda (the 两委 committee) get the
+ * meeting's facts and the agenda editor, not the join code (a phone holding it could check in from home).
+ */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const db = useDb();
-	const m = orError(() => meetingFor(db, locals.actor, meetingId(params), 'meeting.manage'));
+	const id = meetingId(params);
+	const { meeting: m, canManage } = orError(() => meetingToPrepare(db, locals.actor, id));
 	const state = meetingState(db, m.id);
 	const joinUrl = `${url.origin}/j/${m.joinCode}`;
 	return {
@@ -42,17 +47,22 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			body: m.body,
 			rotatingCheckIn: m.rotatingCheckIn
 		},
+		canManage,
 		// Scheduling in the app is taken as giving notice: warn while it can still be moved.
 		notice: m.status === 'draft' ? noticeShortfall(m.body, m.createdAt, m.startsAt) : null,
 		attendance: state.attendance,
 		// A rotating code lives on the projector only; the fixed one may be printed.
-		joinUrl: m.rotatingCheckIn ? null : joinUrl,
-		screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,
-		qrSvg: m.rotatingCheckIn
-			? null
-			: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+		join: canManage
+			? {
+					url: m.rotatingCheckIn ? null : joinUrl,
+					screenUrl: `/m/${m.id}/screen?code=${m.joinCode}`,
+					qrSvg: m.rotatingCheckIn
+						? null
+						: await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+				}
+			: null,
 		writtenProxies:
-			proxyPolicy(m.body) === 'written'
+			canManage && proxyPolicy(m.body) === 'written'
 				? {
 						list: publishedProxies(db, locals.actor, m.id),
 						voters: eligibleParticipants(db, m, m.startsAt).map((e) => ({

@@ -1,7 +1,8 @@
 /**
  * The no-JavaScript ballot (progressive enhancement): the phone's poll card is a plain form posting
  * here, so a phone without JavaScript or without websockets votes through the same domain function.
- * The receipt is made by the server (there is no script on the phone to make it).
+ * The receipt is made by the server (there is no script on the phone to make it). For a village-rules
+ * vote the page also shows the wording voted on (the ballot links here).
  */
 import { error, fail, isActionFailure } from '@sveltejs/kit';
 import * as v from 'valibot';
@@ -9,6 +10,7 @@ import { errorMessage } from '$lib/i18n';
 import { useDb } from '$lib/server/db';
 import { castBallot } from '$lib/server/domain/ballots';
 import { getPoll } from '$lib/server/domain/polls';
+import { clausesVotedOn } from '$lib/server/domain/rules-adoption';
 import { isDomainError } from '$lib/server/domain/errors';
 import { broadcastMeetingState } from '$lib/server/realtime';
 import { runAction } from '$lib/server/forms';
@@ -54,7 +56,9 @@ export const load: PageServerLoad = ({ locals, params }) => {
 	const p = pollOfMeeting(base.meeting.id, pollId);
 	return {
 		meeting: { id: base.meeting.id, title: base.meeting.title },
-		poll: { id: p.id, question: p.question }
+		poll: { id: p.id, question: p.question },
+		// A village-rules vote: the wording voted on, linked from the phone's ballot.
+		rules: clausesVotedOn(useDb(), p.id)
 	};
 };
 
