@@ -9,14 +9,7 @@ import { itemAt } from '$lib/agenda';
 import type { Db } from '../db';
 import { prepared } from '../db/prepared';
 import type { Actor } from '../authz';
-import {
-	handCount,
-	poll,
-	pollVote,
-	resolution,
-	rulesPoll,
-	type BallotChannel
-} from '../db/schema';
+import { handCount, poll, pollVote, resolution, rulesPoll, type BallotChannel } from '../db/schema';
 import { ballotBoxChoices } from './secret-ballots';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
