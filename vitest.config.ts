@@ -8,6 +8,8 @@ export default defineConfig({
 	test: {
 		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',
+		// Migrates and seeds once per run; tests copy the result (tests/helpers/db-templates.ts).
+		globalSetup: ['tests/setup/db-templates.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}
