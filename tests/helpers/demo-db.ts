@@ -1,22 +1,15 @@
 /** An in-memory database with the demo community, and actors for its accounts, for domain tests. */
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/server/db';
+import type { Db } from '$lib/server/db';
 import { building, household, resident, user } from '$lib/server/db/schema';
 import { loadActor, type Actor } from '$lib/server/authz';
-import { seedDemoIfEmpty } from '$lib/server/domain/demo-seed';
 import { createMeeting, getMeeting, openMeeting } from '$lib/server/domain/meetings';
 import { createYjsServer } from '$lib/server/yjs';
+import { openTemplate } from './db-templates';
 
+/** A fresh copy of the demo community (seeded once per run): a test may change it freely. */
 export async function demoDb(): Promise<Db> {
-	const db = openDatabase(':memory:');
-	const log = console.log;
-	console.log = () => {}; // the seed prints demo links
-	try {
-		await seedDemoIfEmpty(db);
-	} finally {
-		console.log = log;
-	}
-	return db;
+	return openTemplate('demo');
 }
 
 export function staff(db: Db, username: string): Actor {

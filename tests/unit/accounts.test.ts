@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '$lib/server/db';
+import type { Db } from '$lib/server/db';
+import { emptyDb } from '../helpers/db-templates';
 import { createSession, generateSessionToken, validateSessionToken } from '$lib/server/session';
 import { building, community, household, invitation, resident, user } from '$lib/server/db/schema';
 import {
@@ -16,7 +17,7 @@ let residentId: number;
 let communityId: number;
 
 beforeEach(() => {
-	db = openDatabase(':memory:');
+	db = emptyDb();
 	communityId = db.insert(community).values({ name: '测试社区' }).returning().get().id;
 	const buildingId = db.insert(building).values({ communityId, name: '1栋' }).returning().get().id;
 	const householdId = db.insert(household).values({ buildingId, unit: '101' }).returning().get().id;

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/server/db';
+import type { Db } from '$lib/server/db';
 import { building, household, resident, user } from '$lib/server/db/schema';
 import { buildingScope, can, communityScope, householdScope, loadActor, type Actor } from '$lib/server/authz';
-import { seedDemoIfEmpty } from '$lib/server/domain/demo-seed';
 import { documentAccess } from '$lib/server/domain/documents';
+import { demoDb } from '../helpers/demo-db';
 
 let db: Db;
 const actorOf = (username: string): Actor => {
@@ -36,11 +36,7 @@ function residentOf(buildingNo: number): Actor {
 }
 
 beforeAll(async () => {
-	db = openDatabase(':memory:');
-	const log = console.log;
-	console.log = () => {};
-	await seedDemoIfEmpty(db);
-	console.log = log;
+	db = await demoDb();
 });
 
 describe('authorization helper', () => {

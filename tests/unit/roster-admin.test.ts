@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '$lib/server/db';
+import type { Db } from '$lib/server/db';
+import { emptyDb } from '../helpers/db-templates';
 import { community, roleAssignment, invitation } from '$lib/server/db/schema';
 import { loadActor, type Actor } from '$lib/server/authz';
 import * as roster from '$lib/server/domain/roster';
@@ -21,7 +22,7 @@ const code = (f: () => unknown) => {
 
 let db: Db, admin: Actor, other: Actor, c: number, c2: number, adminUserId: number;
 beforeEach(async () => {
-	db = openDatabase(':memory:');
+	db = emptyDb();
 	c = db.insert(community).values({ name: 'A' }).returning().get().id;
 	c2 = db.insert(community).values({ name: 'B' }).returning().get().id;
 	adminUserId = await createStaffUser(db, {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import iconv from 'iconv-lite';
 import { count } from 'drizzle-orm';
-import { openDatabase, type Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db';
+import { emptyDb } from '../helpers/db-templates';
 import {
 	community,
 	estate,
@@ -32,7 +33,7 @@ const CHINESE_CSV = [
 ].join('\r\n');
 
 function newDb(): { db: Db; communityId: number } {
-	const db = openDatabase(':memory:');
+	const db = emptyDb();
 	const { id } = db.insert(community).values({ name: '湖畔社区' }).returning({ id: community.id }).get();
 	return { db, communityId: id };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '$lib/server/db';
+import { emptyDb } from '../helpers/db-templates';
 import { community, session, user } from '$lib/server/db/schema';
 import {
 	SESSION_LIFETIME,
@@ -12,7 +12,7 @@ import {
 } from '$lib/server/session';
 
 function dbWithUser() {
-	const db = openDatabase(':memory:');
+	const db = emptyDb();
 	const communityId = db.insert(community).values({ name: '测试社区' }).returning().get().id;
 	const userId = db
 		.insert(user)

@@ -11,14 +11,15 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
- * Opens (creating if needed) the SQLite file and applies the committed migrations.
+ * Opens (creating if needed) the SQLite file and applies the committed migrations. A Buffer opens an
+ * in-memory copy of a serialized database (tests start each case from one seeded template).
  * WAL lets readers run beside the single writer; synchronous=FULL because an acknowledged ballot or
  * edit must survive a power cut (group commit keeps it cheap, see docs/benchmarks.md). secure_delete
  * zeroes deleted rows and freed pages, so a closed secret poll's ballot box leaves nothing behind, and
  * the WAL left by a previous run (which may hold such rows) is truncated at start (db/scrub.ts).
  */
-export function openDatabase(path: string, migrationsFolder = resolve('drizzle')): Db {
-	if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+export function openDatabase(path: string | Buffer, migrationsFolder = resolve('drizzle')): Db {
+	if (typeof path === 'string' && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
 	const client = new Database(path);
 	client.pragma('journal_mode = WAL');
 	client.pragma('synchronous = FULL');
