@@ -1,5 +1,10 @@
 /** Steps the end-to-end tests share: logging in as staff or as a resident, and opening a live meeting. */
 import { expect, type Browser, type Page } from '@playwright/test';
+import { readRules } from '$lib/rules/clauses';
+import { rulesDocName } from '$lib/rules/schema';
+import { login } from '../helpers/http';
+import { writeDraft } from '../helpers/rules-draft';
+import { providerFor, synced } from '../helpers/yjs';
 
 /** A resident's phone (360×740) logged in through an invitation; `name` is the greeting's name. */
 export async function residentPhone(
@@ -57,4 +62,20 @@ export async function startBuildingMeeting(console_: Page, title: string, when: 
 	await console_.getByRole('button', { name: '开始会议' }).click();
 	await expect(console_.getByRole('button', { name: '结束会议' })).toBeVisible();
 	return { meetingId, screenPath, code };
+}
+
+/**
+ * The village rules draft left by rules-editor.test.ts when it ran on this worker's server before, or a
+ * short one: each Playwright worker drives its own server, so a file cannot count on another's draft.
+ */
+export async function ensureDraft(baseUrl: string) {
+	const provider = providerFor(baseUrl, rulesDocName(1), await login(baseUrl, 'committee'));
+	try {
+		await synced(provider);
+		if (readRules(provider.doc).items.some((i) => i.kind === 'clause')) return;
+		writeDraft(provider.doc, '富春小区居民公约', ['爱护公共设施。', '垃圾分类投放。']);
+		await new Promise((r) => setTimeout(r, 500));
+	} finally {
+		provider.destroy();
+	}
 }

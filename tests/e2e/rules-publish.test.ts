@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { residentPhone, staffPage, startBuildingMeeting } from './helpers';
+import { ensureDraft, residentPhone, staffPage, startBuildingMeeting } from './helpers';
 import { demoInvitationPaths } from '../helpers/server';
 
 /**
- * From draft to published text (runs after rules-editor.test.ts, on the draft it left): a resident
+ * From draft to published text (on the draft rules-editor.test.ts left, or a short one): a resident
  * suggests new wording on selected text, the committee accepts it, a facilitator puts the whole draft
  * to a vote in a live meeting, the committee publishes it, and the public page prints on A4.
  */
@@ -13,6 +13,7 @@ test('a resident’s suggestion is accepted, the draft is adopted by a poll and 
 	browser
 }) => {
 	test.setTimeout(120_000);
+	await ensureDraft(process.env.E2E_BASE_URL!);
 	const [invitation] = demoInvitationPaths(process.env.E2E_SERVER_OUTPUT ?? '');
 	const resident = await residentPhone(browser, invitation);
 	await resident.page.goto('/rules');

@@ -1,11 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { readRules } from '$lib/rules/clauses';
-import { rulesDocName } from '$lib/rules/schema';
-import { connected, residentPhone, staffPage, startBuildingMeeting } from './helpers';
+import { connected, ensureDraft, residentPhone, staffPage, startBuildingMeeting } from './helpers';
 import { demoInvitationPaths } from '../helpers/server';
-import { login } from '../helpers/http';
-import { writeDraft } from '../helpers/rules-draft';
-import { providerFor, synced } from '../helpers/yjs';
 
 /**
  * A village-rules vote put from /rules/adopt reaches the resident's phone and the projector while they
@@ -13,19 +8,6 @@ import { providerFor, synced } from '../helpers/yjs';
  * ballot, every screen says so, and the notice board keeps it in the chain as withdrawn.
  */
 test.use({ locale: 'zh-CN' });
-
-/** The draft left by the rules tests, or a short one when this file runs alone. */
-async function ensureDraft(baseUrl: string) {
-	const provider = providerFor(baseUrl, rulesDocName(1), await login(baseUrl, 'committee'));
-	try {
-		await synced(provider);
-		if (readRules(provider.doc).items.some((i) => i.kind === 'clause')) return;
-		writeDraft(provider.doc, '富春小区居民公约', ['爱护公共设施。', '垃圾分类投放。']);
-		await new Promise((r) => setTimeout(r, 500));
-	} finally {
-		provider.destroy();
-	}
-}
 
 test('a rules vote opened from the adoption page appears live on a phone and the projector, and is withdrawn', async ({
 	browser
