@@ -122,6 +122,7 @@ export const AUDIT_ACTION = {
 	'ballot.proxy': m.audit_action_ballot_proxy,
 	'ballot.replace': m.audit_action_ballot_replace,
 	'proxy.record': m.audit_action_proxy_record,
+	'proxy.designate': m.audit_action_proxy_designate,
 	'proxy.revoke': m.audit_action_proxy_revoke,
 	'role.grant': m.audit_action_role_grant,
 	'role.revoke': m.audit_action_role_revoke,
