@@ -50,7 +50,9 @@ const SILENT = new Set(['unit', 'roleAssignmentId', 'scopeType', 'scopeId', 'byt
 
 /** The words for `key` in `map`, in `locale`, or the key itself. */
 const say = (map: Record<string, Words>, key: unknown, locale: Locale) =>
-	typeof key === 'string' && Object.hasOwn(map, key) ? map[key]({}, { locale }) : String(key);
+	typeof key === 'string' && Object.prototype.hasOwnProperty.call(map, key)
+		? map[key]({}, { locale })
+		: String(key);
 
 /** The details of one entry as short phrases (the page joins them with " · "). */
 export function auditDetailWords(e: Entry, locale: Locale = getLocale()): string[] {
