@@ -90,11 +90,15 @@ export const IMPORT_FIELD = {
 	birthYear: m.admin_import_field_birthYear,
 	building: m.admin_import_field_building,
 	estate: m.admin_import_field_estate,
+	floorArea: m.admin_import_field_floorArea,
 	grid: m.admin_import_field_grid,
 	group: m.admin_import_field_group,
+	householdRepresentative: m.admin_import_field_householdRepresentative,
 	name: m.admin_import_field_name,
+	ownerKey: m.admin_import_field_ownerKey,
 	phone: m.admin_import_field_phone,
-	unit: m.admin_import_field_unit
+	unit: m.admin_import_field_unit,
+	villagerRepresentative: m.admin_import_field_villagerRepresentative
 } satisfies Record<string, Message>;
 
 export const IMPORT_CODE = {
@@ -122,6 +126,7 @@ export const AUDIT_ACTION = {
 	'ballot.proxy': m.audit_action_ballot_proxy,
 	'ballot.replace': m.audit_action_ballot_replace,
 	'proxy.record': m.audit_action_proxy_record,
+	'proxy.designate': m.audit_action_proxy_designate,
 	'proxy.revoke': m.audit_action_proxy_revoke,
 	'role.grant': m.audit_action_role_grant,
 	'role.revoke': m.audit_action_role_revoke,

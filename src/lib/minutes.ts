@@ -69,7 +69,7 @@ export function speakerLine(s: MinutesContent['speakers'][number], n: number): s
 		? m.minutes_speech_limit({ minutes: +(s.limitSeconds / 60).toFixed(1) })
 		: null;
 	const details = [spoke && m.minutes_speech_spoke({ time: spoke }), limit].filter(Boolean);
-	return details.length ? `${who}（${details.join(m.poll_list_separator())}）` : who;
+	return details.length ? who + m.punct_aside({ text: details.join(m.poll_list_separator()) }) : who;
 }
 
 /** The minutes' own refusals, by code or by code_reason. */

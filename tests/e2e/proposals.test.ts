@@ -98,7 +98,10 @@ test('residents raise and second issues, an officer files for a neighbour, and t
 	await facilitator.goto(proposalPath, settled);
 	await facilitator.getByLabel('议事会').selectOption({ label: `1栋居民议事会 ${run}` });
 	await facilitator.getByRole('button', { name: '加入议程' }).click();
-	await expect(facilitator.getByText('已列入议程')).toBeVisible();
+	// Listed, it says where, and is not offered for an agenda again.
+	await expect(facilitator.getByText('已列入议程：')).toBeVisible();
+	await expect(facilitator.getByRole('link', { name: `1栋居民议事会 ${run}` })).toBeVisible();
+	await expect(facilitator.getByRole('button', { name: '加入议程' })).toHaveCount(0);
 	await expect(facilitator.getByText('1 人附议')).toBeVisible();
 
 	// The resident scans the meeting's QR code: checked in, and on to the meeting.

@@ -1411,7 +1411,12 @@ const socketRows: Row[] = [
 		id: 'socket proxy:revoke',
 		allow: ['resident'],
 		prepare: (ctx) => liveMeeting(ctx),
-		run: (ctx, r, id) => emit(ctx, r, 'proxy:revoke', { meetingId: id })
+		// A proxy to withdraw first: withdrawing none is refused as PROXY_NOT_DESIGNATED.
+		run: async (ctx, r, id) => {
+			await emit(ctx, r, 'proxy:designate', { meetingId: id, proxyResidentId: ctx.w.residentA2 });
+			return emit(ctx, r, 'proxy:revoke', { meetingId: id });
+		},
+		effect: (ctx, id) => exists(ctx, proxy, and(eq(proxy.meetingId, id), isNotNull(proxy.revokedAt)))
 	})
 ];
 

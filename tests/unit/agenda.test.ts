@@ -4,7 +4,7 @@ import { addItem, itemText, listItems, moveItem, removeItem, setMinutes } from '
 import { eq } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { proposal } from '$lib/server/db/schema';
-import { addProposalToAgenda } from '$lib/server/domain/agenda';
+import { addProposalToAgenda, listedOnAgenda } from '$lib/server/domain/agenda';
 import { closeMeeting, createMeeting, openMeeting } from '$lib/server/domain/meetings';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { createYjsServer } from '$lib/server/yjs';
@@ -99,8 +99,32 @@ describe('adding a proposal to an agenda', () => {
 		expect(db.select().from(proposal).get()!.status).toBe('onAgenda');
 		const items = yjs.read(`meeting:${meetingId}:agenda`, listItems);
 		expect(items).toMatchObject([{ title: '楼道灯坏了', proposalId, minutes: 10 }]);
-		expect(() => addProposalToAgenda(db, yjs, f, meetingId, proposalId)).toThrow('DUPLICATE');
+		expect(() => addProposalToAgenda(db, yjs, f, meetingId, proposalId)).toThrow('ALREADY_ON_AGENDA');
 		expect(yjs.read(`meeting:${meetingId}:agenda`, listItems)).toHaveLength(1);
+		await yjs.close();
+	});
+
+	it('refuses a proposal listed on one agenda for another meeting, and says where it is listed', async () => {
+		const db = await demoDb();
+		const yjs = createYjsServer({ db });
+		const f = staff(db, 'facilitator');
+		const first = building1Meeting(db);
+		const second = building1Meeting(db);
+		const proposalId = fileProposal(db, residentActor(db, '1栋'), {
+			title: '楼道灯坏了',
+			description: '二楼',
+			category: 'facilities',
+			about: { type: 'building', id: 1 }
+		});
+		const row = () => db.select().from(proposal).where(eq(proposal.id, proposalId)).get()!;
+		expect(listedOnAgenda(yjs, row())).toBeNull();
+		const item = addProposalToAgenda(db, yjs, f, first, proposalId);
+		expect(listedOnAgenda(yjs, row())).toBe(first);
+		expect(() => addProposalToAgenda(db, yjs, f, second, proposalId)).toThrow('ALREADY_ON_AGENDA');
+		expect(yjs.read(`meeting:${second}:agenda`, listItems)).toHaveLength(0);
+		// Its item deleted, it is no longer listed (and may be put back, see below).
+		yjs.change(`meeting:${first}:agenda`, (doc) => removeItem(doc, item));
+		expect(listedOnAgenda(yjs, row())).toBeNull();
 		await yjs.close();
 	});
 

@@ -7,6 +7,10 @@ import { openPoll } from '$lib/server/domain/polls';
 import { closeDuePolls, closePoll } from '$lib/server/domain/resolutions';
 import { assignRole, removeRoleAssignment } from '$lib/server/domain/access';
 import { auditLog } from '$lib/server/domain/audit';
+import { auditDetailWords } from '$lib/audit-words';
+import { eq } from 'drizzle-orm';
+import { building, household, resident } from '$lib/server/db/schema';
+import { designateProxy } from '$lib/server/domain/ballots';
 import { DEFAULT_RULES, type PollRules } from '$lib/server/domain/tally';
 
 import { ballotIds } from '../helpers/ballot-ids';
@@ -128,5 +132,47 @@ describe('the audit log', () => {
 		const { db, meetingId, residents } = await liveMeeting();
 		checkIn(db, residents[0], meetingId, getMeeting(db, meetingId).joinCode, T0);
 		expect(entries(db)).toHaveLength(0);
+	});
+
+	it('puts each entry’s details in words with names, in Chinese and in English', async () => {
+		const { db, f, meetingId, residents, open } = await liveMeeting();
+		/** A resident as the log names them: name and unit (Chinese or English brackets). */
+		const nameOf = (r: (typeof residents)[number], locale: 'zh' | 'en' = 'zh') => {
+			const row = db
+				.select({ name: resident.name, unit: household.unit, building: building.name })
+				.from(resident)
+				.innerJoin(household, eq(resident.householdId, household.id))
+				.innerJoin(building, eq(household.buildingId, building.id))
+				.where(eq(resident.id, r.residentId!))
+				.get()!;
+			const unit = `${row.building} ${row.unit}`;
+			return locale === 'zh' ? `${row.name}（${unit}）` : `${row.name} (${unit})`;
+		};
+		designateProxy(db, residents[1], meetingId, residents[2].residentId!, T0);
+		for (const r of residents) markAttendance(db, f, meetingId, r.residentId!, true, T0);
+		const pollId = open({ allowChange: true });
+		const officer = staff(db, 'officer');
+		const ballot = { pollId, residentId: residents[0].residentId!, consentNote: '本人同意' };
+		assistBallot(db, officer, { ...ballot, choices: ['yes'], ...ids() }, T0);
+		assistBallot(db, officer, { ...ballot, choices: ['no'], ...ids() }, T0 + 1);
+		setHandCounts(db, f, pollId, { yes: 1, no: 1 }, T0);
+		closePoll(db, f, pollId, T0 + 1000);
+		const log = auditLog(db, staff(db, 'admin')).reverse();
+		const words = (locale: 'zh' | 'en') =>
+			log.map((e) => [e.action, auditDetailWords(e, locale).join(' · ')]);
+		const title = getMeeting(db, meetingId).title;
+		const [grantor, holder, voter] = [nameOf(residents[1]), nameOf(residents[2]), nameOf(residents[0])];
+		const zh = words('zh');
+		expect(zh[0]).toEqual(['proxy.designate', `委托人：${grantor} · 受托人：${holder}`]);
+		expect(zh[1]).toEqual(['poll.open', `议事会：${title} · 议题：是否同意加装电梯？`]);
+		expect(zh[2][1]).toBe(`投票人：${voter} · 方式：代投`);
+		expect(zh[3][1]).toBe(`投票人：${voter} · 方式：代投 · 替换了${officer.displayName}录入的选票（代投）`);
+		expect(zh[4]).toEqual(['handCount.record', '举手票数：同意 1、反对 1']);
+		expect(zh[5][1]).toMatch(/^决议第 \d+ 号 · 结果：/);
+		const en = words('en');
+		expect(en[0][1]).toBe(`Grantor: ${nameOf(residents[1], 'en')} · Proxy: ${nameOf(residents[2], 'en')}`);
+		expect(en[4][1]).toBe('Hand counts: For 1, Against 1');
+		// No raw keys or ids anywhere.
+		for (const [, text] of [...zh, ...en]) expect(text).not.toMatch(/[a-z]+Id\b|ResidentId|UserId|[{}]/);
 	});
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { proxy } from '$lib/server/db/schema';
-import { castBallot, designateProxy } from '$lib/server/domain/ballots';
+import { auditEntry, proxy } from '$lib/server/db/schema';
+import { castBallot, designateProxy, revokeProxy } from '$lib/server/domain/ballots';
 import { markAttendance } from '$lib/server/domain/attendance';
 import { proxyPolicy } from '$lib/server/domain/bodies';
 import { createMeeting, openMeeting } from '$lib/server/domain/meetings';
@@ -29,6 +29,37 @@ async function meeting(body: Body) {
 	const people = [0, 1, 2, 3, 4, 5].map((i) => residentActor(db, '2栋', i));
 	return { db, f, meetingId, people };
 }
+
+describe('self-service proxies', () => {
+	it('withdraws a designation, and audits both the designation and its withdrawal', async () => {
+		const { db, meetingId, people } = await meeting('buildingCouncil');
+		const [a, b] = people;
+		designateProxy(db, a, meetingId, b.residentId!, T0);
+		revokeProxy(db, a, meetingId, T0 + 1);
+		expect(db.select().from(proxy).all()).toMatchObject([{ revokedAt: new Date(T0 + 1) }]);
+		const entries = db.select().from(auditEntry).all();
+		expect(entries.map((e) => [e.action, e.actorUserId, e.subjectId, JSON.parse(e.detail)])).toEqual([
+			[
+				'proxy.designate',
+				a.userId,
+				meetingId,
+				{ grantorResidentId: a.residentId, proxyResidentId: b.residentId }
+			],
+			[
+				'proxy.revoke',
+				a.userId,
+				meetingId,
+				{ grantorResidentId: a.residentId, proxyResidentId: b.residentId }
+			]
+		]);
+	});
+
+	it('says there is nothing to withdraw when no proxy is given, and audits nothing', async () => {
+		const { db, meetingId, people } = await meeting('buildingCouncil');
+		expect(() => revokeProxy(db, people[0], meetingId, T0)).toThrow('PROXY_NOT_DESIGNATED');
+		expect(db.select().from(auditEntry).all()).toHaveLength(0);
+	});
+});
 
 describe('proxies by body', () => {
 	it('names the policy: self-service for owners and building councils, written for village elections, none for assemblies', () => {

@@ -15,6 +15,7 @@ import {
 import {
 	decodeCsv,
 	parseRosterCsv,
+	importColumns,
 	importRoster,
 	importRosterCsv
 } from '../../src/lib/server/domain/roster-import';
@@ -166,7 +167,8 @@ describe('parseRosterCsv', () => {
 				{ line: 1, field: '身份证', code: 'UNKNOWN_HEADER' },
 				{ line: 1, field: '手机', code: 'DUPLICATE_HEADER' },
 				{ line: 1, field: 'unit', code: 'MISSING_HEADER' }
-			]
+			],
+			duplicates: 0
 		});
 	});
 
@@ -180,6 +182,87 @@ describe('parseRosterCsv', () => {
 		expect(parseRosterCsv('楼栋,门牌,姓名\n1栋,101,张,三\n').errors).toEqual([
 			{ line: 2, code: 'EXTRA_COLUMNS' }
 		]);
+	});
+
+	it('reports every error of a file with an unbalanced quote, going on after the broken row', () => {
+		const csv = [
+			'楼栋,门牌,姓名,电话',
+			'1栋,101,张三,12345',
+			'1栋,"102,李四,',
+			'1栋,103,王五,abc',
+			'1栋,"104",赵六,13812345678',
+			'1栋,105,孙七,1381234567',
+			'1栋,106,周八,'
+		].join('\n');
+		const { rows, errors } = parseRosterCsv(csv);
+		expect(errors).toEqual([
+			{ line: 2, field: 'phone', code: 'BAD_PHONE' },
+			{ line: 3, code: 'MALFORMED_CSV' },
+			{ line: 4, field: 'phone', code: 'BAD_PHONE' },
+			{ line: 6, field: 'phone', code: 'BAD_PHONE' }
+		]);
+		expect(rows.map((r) => [r.line, r.name])).toEqual([
+			[5, '赵六'],
+			[7, '周八']
+		]);
+	});
+
+	it('accepts a mobile written with +86, spaces and dashes, and stores the 11 digits', () => {
+		const { rows, errors } = parseRosterCsv(
+			[
+				'楼栋,门牌,姓名,电话',
+				'1栋,101,张三,+86 138-0000-0001',
+				'1栋,102,李四,138-0000-0002',
+				'1栋,103,王五,0086 138 0000 0003',
+				'1栋,104,赵六,(+86)13800000004'
+			].join('\n')
+		);
+		expect(errors).toEqual([]);
+		expect(rows.map((r) => r.phone)).toEqual(['13800000001', '13800000002', '13800000003', '13800000004']);
+	});
+
+	it('skips a row that repeats an earlier one exactly, and counts it', () => {
+		const { rows, errors, duplicates } = parseRosterCsv(
+			['楼栋,门牌,姓名,电话', '1栋,101,张三,13812345678', '1栋,102,李四,', '1栋,101,张三,13812345678'].join(
+				'\n'
+			)
+		);
+		expect(errors).toEqual([]);
+		expect(duplicates).toBe(1);
+		expect(rows.map((r) => r.line)).toEqual([2, 3]);
+	});
+
+	it('lists every column it reads for the import page, owners’ and representatives’ columns too', () => {
+		const columns = importColumns();
+		expect(columns.map((c) => c.field)).toEqual([
+			'estate',
+			'building',
+			'unit',
+			'name',
+			'phone',
+			'birthYear',
+			'group',
+			'grid',
+			'floorArea',
+			'ownerKey',
+			'householdRepresentative',
+			'villagerRepresentative'
+		]);
+		expect(columns.filter((c) => c.required).map((c) => c.field)).toEqual(['building', 'unit', 'name']);
+		const headersOf = (f: string) => columns.find((c) => c.field === f)!.headers;
+		expect(headersOf('floorArea')).toContain('专有部分面积');
+		expect(headersOf('ownerKey')).toContain('业主编号');
+		expect(headersOf('householdRepresentative')[0]).toBe('户代表');
+		expect(headersOf('villagerRepresentative')[0]).toBe('村民代表');
+		// Every header the page lists is one the parser reads as that column.
+		const sample: Record<string, string> = { building: '1栋', unit: '101', name: '张三' };
+		for (const c of columns)
+			for (const h of c.headers) {
+				const headers = { building: '楼栋', unit: '门牌', name: '姓名', [c.field]: h };
+				const fields = Object.keys(headers) as (keyof typeof headers)[];
+				const csv = [fields.map((f) => headers[f]).join(','), fields.map((f) => sample[f] ?? '').join(',')];
+				expect(parseRosterCsv(csv.join('\n')).errors, `${c.field}: ${h}`).toEqual([]);
+			}
 	});
 
 	it('reports an unclosed quote as MALFORMED_CSV instead of throwing', () => {
@@ -210,7 +293,8 @@ describe('importRosterCsv', () => {
 			households: 3,
 			residents: 4,
 			updated: 0,
-			groups: 2
+			groups: 2,
+			skippedDuplicates: 0
 		});
 		expect(counts(db)).toEqual({
 			estates: 2,
@@ -257,7 +341,8 @@ describe('importRosterCsv', () => {
 			households: 0,
 			residents: 0,
 			updated: 4,
-			groups: 0
+			groups: 0,
+			skippedDuplicates: 0
 		});
 		expect(counts(db)).toEqual(before);
 	});
@@ -284,6 +369,14 @@ describe('importRosterCsv', () => {
 		);
 		expect(summary.updated).toBe(1);
 		expect(db.select().from(resident).get()).toMatchObject({ phone: '13900000000', birthYear: 1950 });
+	});
+
+	it('imports a file with an exact duplicate row once, and says how many rows it skipped', () => {
+		const { db, communityId } = newDb();
+		const twice = CHINESE_CSV + '\r\n湖畔小区,1栋,101,赵明,,,,';
+		const summary = importRosterCsv(db, adminOf(communityId), utf8(twice));
+		expect(summary).toMatchObject({ residents: 4, skippedDuplicates: 1 });
+		expect(counts(db).residents).toBe(4);
 	});
 
 	it('imports nothing when one row is bad, and lists the errors in IMPORT_INVALID', () => {

@@ -6,9 +6,17 @@ import { fail, type ActionFailure } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { isDomainError } from './domain/errors';
 
+/** What is wrong with one field: left empty, longer than `max`, or not one of the allowed values. */
+export type FieldProblem =
+	| { field: string; problem: 'MISSING' | 'INVALID' }
+	| { field: string; problem: 'TOO_LONG'; max: number; length: number };
+
 export type FormFailure = {
 	code: string;
+	/** The first bad field (forms that name one field read this). */
 	field?: string;
+	/** Every bad field, in the schema's order, so a form can name them all at once. */
+	problems?: FieldProblem[];
 	values?: Record<string, string>;
 	details?: unknown;
 };
@@ -19,7 +27,7 @@ export function formValues(data: FormData): Record<string, string> {
 	return values;
 }
 
-/** Parses text fields of a form; on failure returns `fail(400)` with the first bad field. */
+/** Parses text fields of a form; on failure returns `fail(400)` naming every bad field. */
 export function parseForm<S extends v.GenericSchema>(
 	schema: S,
 	data: FormData
@@ -27,15 +35,34 @@ export function parseForm<S extends v.GenericSchema>(
 	const values = formValues(data);
 	const result = v.safeParse(schema, values);
 	if (result.success) return { ok: true, output: result.output };
-	const field = result.issues[0]?.path?.[0]?.key;
+	const problems = fieldProblems(result.issues);
 	return {
 		ok: false,
 		failure: fail(400, {
 			code: 'INVALID_INPUT',
-			field: typeof field === 'string' ? field : undefined,
+			field: problems[0]?.field,
+			problems,
 			values: withoutSecrets(values)
 		})
 	};
+}
+
+/** One problem per field (its first issue), in the order valibot met them. */
+function fieldProblems(issues: readonly v.BaseIssue<unknown>[]): FieldProblem[] {
+	const problems: FieldProblem[] = [];
+	for (const issue of issues) {
+		const field = issue.path?.[0]?.key;
+		if (typeof field !== 'string' || problems.some((p) => p.field === field)) continue;
+		const input = issue.input;
+		if (input === undefined || (issue.type === 'min_length' && input === '')) {
+			problems.push({ field, problem: 'MISSING' });
+		} else if (issue.type === 'max_length' && typeof input === 'string') {
+			problems.push({ field, problem: 'TOO_LONG', max: Number(issue.requirement), length: input.length });
+		} else {
+			problems.push({ field, problem: 'INVALID' });
+		}
+	}
+	return problems;
 }
 
 function withoutSecrets(values: Record<string, string>) {

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
 	'ballot.proxy',
 	'ballot.replace',
 	'proxy.record',
+	'proxy.designate',
 	'proxy.revoke',
 	'role.grant',
 	'role.revoke',

@@ -8,7 +8,21 @@ import { addItem, linkedProposals } from '$lib/agenda';
 import type { DocumentStore } from '../yjs';
 import { DomainError } from './errors';
 import { agendaDocName, getMeeting, meetingScope } from './meetings';
-import { getProposal, moveProposal, proposalScope } from './proposals';
+import { getProposal, moveProposal, proposalScope, type Proposal } from './proposals';
+
+/**
+ * The meeting whose agenda lists this proposal, or null. A proposal stays "on an agenda" until its
+ * meeting closes even when an editor deletes its item; only a listed one is really on the agenda,
+ * and an unlisted one may be put back.
+ */
+export function listedOnAgenda(
+	docs: DocumentStore,
+	p: Pick<Proposal, 'id' | 'status' | 'agendaMeetingId'>
+): number | null {
+	if (p.status !== 'onAgenda' || p.agendaMeetingId === null) return null;
+	const meetingId = p.agendaMeetingId;
+	return docs.read(agendaDocName(meetingId), (doc) => linkedProposals(doc).includes(p.id)) ? meetingId : null;
+}
 
 /**
  * Adds a proposal as a new agenda item (its title and description, 10 minutes) and marks it on the
@@ -29,6 +43,8 @@ export function addProposalToAgenda(
 	const p = getProposal(db, proposalId);
 	if (!scopeWithin(proposalScope(db, p), scope)) throw new DomainError('NOT_ELIGIBLE', { proposalId });
 	const docName = agendaDocName(m.id);
+	const listedAt = listedOnAgenda(docs, p);
+	if (listedAt !== null) throw new DomainError('ALREADY_ON_AGENDA', { meetingId: listedAt });
 	if (docs.read(docName, (doc) => linkedProposals(doc).includes(proposalId)))
 		throw new DomainError('DUPLICATE');
 	// Already on this agenda (its item was deleted): put the item back; on another agenda it is busy.

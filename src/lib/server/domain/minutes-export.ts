@@ -54,7 +54,7 @@ function pollMarkdown(p: MinutesPoll, n: number, c: MinutesContent): string[] {
 		out.push(`- ${m.minutes_poll_tally()}`);
 		for (const o of p.options)
 			out.push(
-				`  - ${mdText(optionLabel(p.type, o))}：${m.minutes_poll_votes({ count: p.tally.perOption[o.id] ?? 0 })}`
+				`  - ${m.punct_label_value({ label: mdText(optionLabel(p.type, o)), value: m.minutes_poll_votes({ count: p.tally.perOption[o.id] ?? 0 }) })}`
 			);
 		out.push(`- ${turnoutLine(p.tally, p.rules)}`);
 		const channels = participationWords(p);
@@ -63,11 +63,13 @@ function pollMarkdown(p: MinutesPoll, n: number, c: MinutesContent): string[] {
 	if (p.outcome) {
 		const carried = choiceWords(p.type, p.options, p.carried);
 		out.push(
-			`- **${m.minutes_poll_outcome({ outcome: outcomeWords(p.outcome) })}**${carried ? `（${mdText(carried)}）` : ''}`
+			`- **${m.minutes_poll_outcome({ outcome: outcomeWords(p.outcome) })}**${carried ? m.punct_aside({ text: mdText(carried) }) : ''}`
 		);
 	} else out.push(`- ${m.minutes_poll_open()}`);
 	if (p.resolution)
-		out.push(`- ${m.minutes_poll_resolution({ id: p.resolution.id })}：\`${p.resolution.hash}\``);
+		out.push(
+			`- ${m.minutes_poll_resolution({ id: p.resolution.id })}${m.punct_colon()}\`${p.resolution.hash}\``
+		);
 	return [...out, ''];
 }
 
@@ -77,7 +79,7 @@ export function toMarkdown(
 	seal: { hash: string; signedAt: number | null } | null
 ): string {
 	const mt = c.meeting;
-	const out = [`# ${m.minutes_title()}：${mdText(mt.title)}`, ''];
+	const out = [`# ${m.punct_label_value({ label: m.minutes_title(), value: mdText(mt.title) })}`, ''];
 	out.push(`**${seal ? m.minutes_status_signed() : m.minutes_status_draft()}**`, '');
 	out.push(`- ${m.minutes_fact_starts({ time: minutesTime(mt.startsAt) })}`);
 	if (mt.openedAt && mt.closedAt)

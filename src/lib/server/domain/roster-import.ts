@@ -53,8 +53,20 @@ export interface RowError {
 	code: RowErrorCode;
 }
 
-const NO_COUNTS = { estates: 0, grids: 0, buildings: 0, households: 0, residents: 0, updated: 0, groups: 0 };
-/** Records created by an import, except `updated`: residents already in their household. */
+const NO_COUNTS = {
+	estates: 0,
+	grids: 0,
+	buildings: 0,
+	households: 0,
+	residents: 0,
+	updated: 0,
+	groups: 0,
+	skippedDuplicates: 0
+};
+/**
+ * Records created by an import, except `updated` (residents already in their household) and
+ * `skippedDuplicates` (rows repeating an earlier row of the file exactly).
+ */
 export type ImportSummary = typeof NO_COUNTS;
 
 type Field = Exclude<keyof RosterRow, 'line'>;
@@ -66,15 +78,29 @@ const HEADER_ALIASES: Record<Field, string[]> = {
 	unit: ['unit', '门牌', '门牌号', '房号', '户'],
 	name: ['name', '姓名'],
 	phone: ['phone', '电话', '手机', '手机号', '手机号码', '联系电话'],
-	birthYear: ['birthyear', '出生年份', '出生年'],
-	group: ['group', 'householdgroup', '联户', '联户组'],
+	birthYear: ['birthYear', '出生年份', '出生年'],
+	group: ['group', 'householdGroup', '联户', '联户组'],
 	grid: ['grid', '网格'],
-	floorArea: ['floorarea', 'area', '面积', '专有面积', '专有部分面积', '房屋面积'],
-	ownerKey: ['owner', 'ownerkey', '业主', '业主编号', '产权人'],
-	householdRepresentative: ['householdrepresentative', '户代表'],
-	villagerRepresentative: ['villagerrepresentative', 'representative', '村民代表', '居民代表']
+	floorArea: ['floorArea', 'area', '面积', '专有面积', '专有部分面积', '房屋面积'],
+	ownerKey: ['owner', 'ownerKey', '业主', '业主编号', '产权人'],
+	householdRepresentative: ['householdRepresentative', '户代表'],
+	villagerRepresentative: ['villagerRepresentative', 'representative', '村民代表', '居民代表']
 };
 const REQUIRED: Field[] = ['building', 'unit', 'name'];
+
+/**
+ * Every column the import reads, with the headers it accepts (Chinese first), for the import page:
+ * taken from the parser's own table so the page cannot leave a column out.
+ */
+export function importColumns(): { field: Field; required: boolean; headers: string[] }[] {
+	const chineseFirst = (a: string, b: string) =>
+		Number(/^[\x20-\x7e]/.test(a)) - Number(/^[\x20-\x7e]/.test(b));
+	return (Object.entries(HEADER_ALIASES) as [Field, string[]][]).map(([field, headers]) => ({
+		field,
+		required: REQUIRED.includes(field),
+		headers: [...headers].sort(chineseFirst)
+	}));
+}
 const normalizeHeader = (h: string) =>
 	h
 		.normalize('NFKC')
@@ -110,34 +136,28 @@ export function decodeCsv(bytes: Uint8Array): string {
  * just the first, so the office can fix the file in one go. `line` is the row number Excel shows:
  * a quoted cell spanning several text lines is still one row, and empty rows keep their number.
  */
-export function parseRosterCsv(text: string): { rows: RosterRow[]; errors: RowError[] } {
+export function parseRosterCsv(text: string): { rows: RosterRow[]; errors: RowError[]; duplicates: number } {
 	const errors: RowError[] = [];
 	const rows: RosterRow[] = [];
 	// Excel "Unicode text" is tab-separated; guessing from the header line alone is enough.
 	const firstLine = text.slice(0, text.search(/\r|\n|$/));
 	const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
 
-	let records: { record: string[]; info: Info }[];
-	try {
-		// CRLF→LF first: csv-parse locks onto the first line ending it sees, and edited files mix them.
-		records = parse(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), {
-			delimiter,
-			info: true,
-			relax_column_count: true,
-			relax_quotes: true,
-			skip_empty_lines: false // empty lines must still count as rows for the numbering
-		}) as unknown as { record: string[]; info: Info }[];
-	} catch (e) {
-		if (!(e instanceof CsvError)) throw e;
-		// `records` counts rows completed before the broken one, so this is the row it starts on.
-		return { rows, errors: [{ line: Number(e.records) + 1, code: 'MALFORMED_CSV' }] };
-	}
+	const { records, malformed } = readRecords(text, delimiter);
+	const malformedErrors = malformed.map((line): RowError => ({ line, code: 'MALFORMED_CSV' }));
+	/** Row errors and broken rows together, in the order of the file. */
+	const done = (duplicates = 0) => ({
+		rows,
+		errors: [...errors, ...malformedErrors].sort((a, b) => a.line - b.line),
+		duplicates
+	});
+	if (malformed[0] === 1) return done(); // no header to read the rest by
 
-	const [header, ...data] = records
-		.map(({ record, info }) => ({ line: info.records, values: record.map((v) => v.trim()) }))
-		.filter((c) => c.values.some((v) => v !== ''));
-	if (!header || data.length === 0)
-		return { rows, errors: [{ line: header?.line ?? 1, code: 'EMPTY_FILE' }] };
+	const [header, ...data] = records.filter((c) => c.values.some((v) => v !== ''));
+	if (!header || data.length === 0) {
+		if (malformed.length > 0) return done();
+		return { rows, errors: [{ line: header?.line ?? 1, code: 'EMPTY_FILE' }], duplicates: 0 };
+	}
 
 	const columns: (Field | undefined)[] = [];
 	const seen = new Set<Field>();
@@ -154,9 +174,11 @@ export function parseRosterCsv(text: string): { rows: RosterRow[]; errors: RowEr
 	for (const f of REQUIRED)
 		if (!seen.has(f)) errors.push({ line: header.line, field: f, code: 'MISSING_HEADER' });
 	// Without a trustworthy header every row error would be noise.
-	if (errors.length > 0) return { rows, errors };
+	if (errors.length > 0) return done();
 
 	const firstLineOfKey = new Map<string, number>();
+	const seenRows = new Set<string>();
+	let duplicates = 0;
 	for (const { line, values } of data) {
 		const get = (f: Field) => values[columns.indexOf(f)] || undefined;
 		if (values.some((v, i) => v !== '' && columns[i] === undefined))
@@ -192,6 +214,13 @@ export function parseRosterCsv(text: string): { rows: RosterRow[]; errors: RowEr
 			householdRepresentative: flags[0],
 			villagerRepresentative: flags[1]
 		};
+		// A row pasted twice says nothing new: skip it (the summary counts it) rather than refuse the file.
+		const whole = JSON.stringify({ ...row, line: 0 });
+		if (seenRows.has(whole)) {
+			duplicates++;
+			continue;
+		}
+		seenRows.add(whole);
 		// Estate is part of the key: two estates may both have a "1栋 101" with the same name in it.
 		const key = JSON.stringify([row.estate ?? '', row.building, row.unit, row.name]);
 		if (firstLineOfKey.has(key)) {
@@ -201,17 +230,80 @@ export function parseRosterCsv(text: string): { rows: RosterRow[]; errors: RowEr
 		firstLineOfKey.set(key, line);
 		rows.push(row);
 	}
-	return { rows, errors };
+	return done(duplicates);
 }
 
-/** undefined = not given, null = invalid. Spaces and a +86 prefix are common in hand-typed sheets. */
+type Cells = { line: number; values: string[] };
+
+/**
+ * Splits CSV text into records numbered as Excel numbers rows. An unbalanced quote would swallow the
+ * rest of the file into one cell (or run to its end), hiding every later row; so the physical line
+ * where such a record starts is reported as malformed, and reading goes on from the next line.
+ */
+function readRecords(text: string, delimiter: string): { records: Cells[]; malformed: number[] } {
+	// CRLF→LF first: csv-parse locks onto the first line ending it sees, and edited files mix them.
+	const lines = text
+		.replace(/^\uFEFF/, '')
+		.replace(/\r\n?/g, '\n')
+		.split('\n');
+	const options = {
+		delimiter,
+		info: true,
+		relax_column_count: true,
+		relax_quotes: true,
+		skip_empty_lines: false // empty lines must still count as rows for the numbering
+	} as const;
+	type Parsed = { record: string[]; info: Info };
+	const parseChunk = (chunk: string, to?: number) =>
+		parse(chunk, to === undefined ? options : { ...options, to }) as unknown as Parsed[];
+	const records: Cells[] = [];
+	const malformed: number[] = [];
+	let start = 0; // the physical line this chunk starts on
+	let rowsBefore = 0; // Excel rows before this chunk
+	while (start < lines.length) {
+		const chunk = lines.slice(start).join('\n');
+		let good: Parsed[];
+		try {
+			const all = parseChunk(chunk);
+			// relax_quotes keeps a quote that never closed properly as text: a cell that starts with one
+			// and runs over several lines is rows swallowed by an unbalanced quote, not a multi-line cell.
+			const broken = all.findIndex((r) => r.record.some((v) => v.startsWith('"') && v.includes('\n')));
+			good = broken === -1 ? all : all.slice(0, broken);
+			if (broken === -1) {
+				records.push(...good.map((r) => cellsOf(r, rowsBefore)));
+				break;
+			}
+		} catch (e) {
+			if (!(e instanceof CsvError)) throw e;
+			// `records` counts rows completed before the broken one, so this is the row it starts on.
+			const completed = Number(e.records);
+			good = completed > 0 ? parseChunk(chunk, completed) : [];
+		}
+		records.push(...good.map((r) => cellsOf(r, rowsBefore)));
+		malformed.push(rowsBefore + good.length + 1);
+		start += (good.at(-1)?.info.lines ?? 0) + 1;
+		rowsBefore += good.length + 1;
+	}
+	return { records, malformed };
+}
+
+const cellsOf = ({ record, info }: { record: string[]; info: Info }, rowsBefore: number): Cells => ({
+	line: rowsBefore + info.records,
+	values: record.map((v) => v.trim())
+});
+
+/**
+ * undefined = not given, null = invalid. Hand-typed sheets write mobiles as `+86 138-0000-0001`,
+ * `(+86)138…` or `0086 138…`: a mobile is stored as its 11 digits. A landline keeps its dashes.
+ */
 function normalizePhone(raw: string | undefined): string | undefined | null {
 	if (raw === undefined) return undefined;
 	const s = raw.normalize('NFKC').replace(/\s+/g, '');
-	const mobile = s.replace(/^\+?86-?(?=1\d{10}$)/, '');
+	const digits = s.replace(/[-()]/g, '');
+	const mobile = digits.replace(/^(?:\+|00)?86(?=1\d{10}$)/, '');
 	if (MOBILE.test(mobile)) return mobile;
 	// An 11-digit number starting with 1 is a mistyped mobile, not a landline.
-	if (/^1\d{10}$/.test(s)) return null;
+	if (/^1\d{10}$/.test(mobile)) return null;
 	return LANDLINE.test(s) ? s : null;
 }
 
@@ -342,11 +434,11 @@ export function importRoster(db: Db, communityId: number, rows: RosterRow[]): Im
 
 /**
  * Decode, validate, import into the admin's community. Any row error rejects the whole file with
- * IMPORT_INVALID { errors }.
+ * IMPORT_INVALID { errors }; exact duplicate rows are skipped and counted.
  */
 export function importRosterCsv(db: Db, actor: Actor | null, bytes: Uint8Array): ImportSummary {
 	const { communityId } = authorize(actor, 'roster.manage', communityScope(actor?.communityId ?? 0));
-	const { rows, errors } = parseRosterCsv(decodeCsv(bytes));
+	const { rows, errors, duplicates } = parseRosterCsv(decodeCsv(bytes));
 	if (errors.length > 0) throw new DomainError('IMPORT_INVALID', { errors });
-	return importRoster(db, communityId, rows);
+	return { ...importRoster(db, communityId, rows), skippedDuplicates: duplicates };
 }

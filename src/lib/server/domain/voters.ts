@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db';
 import type { Actor } from '../authz';
 import { attendance, handCount, poll, pollVote, proxy, resident, type BallotChannel } from '../db/schema';
 import { DomainError } from './errors';
+import { recordAudit } from './audit';
 import { proxyPolicy } from './bodies';
 import { eligibleParticipants } from './eligibility';
 import { meetingFor } from './meetings';
@@ -144,17 +145,43 @@ export function designateProxy(
 		tx.insert(proxy)
 			.values({ meetingId: m.id, grantorResidentId: grantor, proxyResidentId, createdAt: new Date(now) })
 			.run();
+		auditProxy(tx, m, actor!.userId, 'proxy.designate', { grantorResidentId: grantor, proxyResidentId }, now);
 	});
 }
 
+/** 撤回委托: the grantor takes back their proxy (before any poll opens) and votes themselves again. */
 export function revokeProxy(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {
 	const m = meetingFor(db, actor, meetingId, 'meeting.attend');
 	const grantor = actor!.residentId;
 	if (!grantor) throw new DomainError('NOT_ELIGIBLE');
 	db.transaction((tx) => {
 		requireNoOpenPoll(tx, m.id);
+		const active = tx
+			.select({ proxyResidentId: proxy.proxyResidentId })
+			.from(proxy)
+			.where(and(eq(proxy.meetingId, m.id), eq(proxy.grantorResidentId, grantor), isNull(proxy.revokedAt)))
+			.get();
+		if (!active) throw new DomainError('PROXY_NOT_DESIGNATED');
 		revokeActive(tx, m.id, grantor, now);
+		const detail = { grantorResidentId: grantor, proxyResidentId: active.proxyResidentId };
+		auditProxy(tx, m, actor!.userId, 'proxy.revoke', detail, now);
 	});
+}
+
+/** Who votes for whom changes the count, so each change is in the audit log, like written proxies. */
+function auditProxy(
+	tx: Db | Tx,
+	m: { id: number; communityId: number },
+	actorUserId: number,
+	action: 'proxy.designate' | 'proxy.revoke',
+	detail: { grantorResidentId: number; proxyResidentId: number },
+	now: number
+) {
+	recordAudit(
+		tx,
+		{ communityId: m.communityId, actorUserId, action, subjectType: 'meeting', subjectId: m.id, detail },
+		now
+	);
 }
 
 /** For a voter's screen: the polls their unit voted in, and whom they may vote for as a proxy. */

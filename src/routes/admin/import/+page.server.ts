@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { useDb } from '$lib/server/db';
-import { importRosterCsv } from '$lib/server/domain/roster-import';
+import { importColumns, importRosterCsv } from '$lib/server/domain/roster-import';
 import { runAction } from '$lib/server/forms';
 import { failed } from '../forms.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,6 +10,7 @@ const MAX_BYTES = 5 * 1024 * 1024;
 
 export const load: PageServerLoad = async ({ parent }) => {
 	await parent();
+	return { columns: importColumns() };
 };
 
 export const actions: Actions = {

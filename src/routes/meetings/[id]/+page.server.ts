@@ -13,6 +13,7 @@ import { runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
 import { failed, orError } from '../../admin/forms.server';
 import { placeLabel } from '../places.server';
+import { punct_aside } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 const Id = v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));
@@ -67,7 +68,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 						list: publishedProxies(db, locals.actor, m.id),
 						voters: eligibleParticipants(db, m, m.startsAt).map((e) => ({
 							residentId: e.residentId,
-							label: `${e.name}（${e.buildingName}${e.unit}）`
+							label: e.name + punct_aside({ text: e.buildingName + e.unit })
 						})),
 						relations: CLOSE_RELATIVES
 					}

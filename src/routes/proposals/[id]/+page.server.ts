@@ -5,7 +5,7 @@ import { useDb } from '$lib/server/db';
 import { building, estate, meeting, proposal, user } from '$lib/server/db/schema';
 import { can } from '$lib/server/authz';
 import { getYjs } from '$lib/server/realtime';
-import { addProposalToAgenda } from '$lib/server/domain/agenda';
+import { addProposalToAgenda, listedOnAgenda } from '$lib/server/domain/agenda';
 import { meetingScope } from '$lib/server/domain/meetings';
 import { declineProposal, mergeProposal, proposalDetail, secondProposal } from '$lib/server/domain/proposals';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
@@ -42,6 +42,15 @@ export const load: PageServerLoad = ({ locals, params }) => {
 				.where(eq(proposal.id, p.mergedIntoId))
 				.get()
 		: undefined;
+	const listedAt = listedOnAgenda(getYjs(), p);
+	const onAgenda =
+		listedAt === null
+			? null
+			: (db
+					.select({ id: meeting.id, title: meeting.title })
+					.from(meeting)
+					.where(eq(meeting.id, listedAt))
+					.get() ?? null);
 	let manage = null;
 	if (detail.mayManage) {
 		const mergeTargets = db
@@ -83,6 +92,8 @@ export const load: PageServerLoad = ({ locals, params }) => {
 		proposer: detail.proposer?.name ?? '',
 		filer: filer?.name ?? null,
 		mergedInto: mergedInto ?? null,
+		/** The meeting whose agenda lists it: then it is not offered for an agenda again. */
+		onAgenda,
 		seconded: detail.seconded,
 		maySecond: detail.maySecond,
 		manage
