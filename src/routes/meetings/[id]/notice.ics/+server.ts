@@ -17,7 +17,7 @@ export const GET: RequestHandler = ({ locals, params, url }) => {
 	const body = noticeCalendar(notice, {
 		host: url.host,
 		url: pageUrl,
-		description: `${m.notice_kicker()}：${pageUrl}`
+		description: `${m.meeting_notice_kicker()}：${pageUrl}`
 	});
 	return new Response(body, {
 		headers: {
