@@ -27,6 +27,9 @@ export default defineConfig({
 		baseURL: process.env.E2E_BASE_URL,
 		locale: 'zh-CN',
 		trace: 'retain-on-failure',
+		// The app's service worker would serve its scripts from cache, past a test's blocked routes;
+		// tests/e2e/pwa.test.ts allows it where it is the subject.
+		serviceWorkers: 'block',
 		launchOptions: {
 			executablePath,
 			args: [

@@ -132,6 +132,7 @@ export const AUDIT_ACTION = {
 	'role.revoke': m.audit_action_role_revoke,
 	'account.delete': m.audit_action_account_delete,
 	'minutes.sign': m.audit_action_minutes_sign,
+	'meeting.reschedule': m.audit_action_meeting_reschedule,
 	'document.refuse': m.audit_action_document_refuse
 } satisfies Record<AuditAction, Message>;
 

@@ -46,7 +46,17 @@ const REFUSAL: Record<string, Words> = {
 	WRITER_BUDGET: m.audit_d_reason_WRITER_BUDGET
 };
 /** Keys shown through another key's words, or not at all (internal keys with nothing to add). */
-const SILENT = new Set(['unit', 'roleAssignmentId', 'scopeType', 'scopeId', 'bytes', 'budget']);
+const SILENT = new Set([
+	'unit',
+	'roleAssignmentId',
+	'scopeType',
+	'scopeId',
+	'bytes',
+	'budget',
+	'fromPlace',
+	'toStartsAt',
+	'toPlace'
+]);
 
 /** The words for `key` in `map`, in `locale`, or the key itself. */
 const say = (map: Record<string, Words>, key: unknown, locale: Locale) =>
@@ -74,6 +84,12 @@ export function auditDetailWords(e: Entry, locale: Locale = getLocale()): string
 	const time = (ms: number) =>
 		new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
 			timeZone: 'Asia/Shanghai',
+			timeStyle: 'short'
+		}).format(ms);
+	const dateTime = (ms: number) =>
+		new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
+			timeZone: 'Asia/Shanghai',
+			dateStyle: 'medium',
 			timeStyle: 'short'
 		}).format(ms);
 
@@ -160,6 +176,22 @@ export function auditDetailWords(e: Entry, locale: Locale = getLocale()): string
 				out.push(
 					m.audit_d_refused(
 						{ reason: say(REFUSAL, v, locale), bytes: String(d.bytes), budget: String(d.budget) },
+						o
+					)
+				);
+				break;
+			case 'version':
+				out.push(m.audit_d_notice_version({ version: String(v) }, o));
+				break;
+			case 'fromStartsAt':
+				out.push(
+					m.audit_d_moved(
+						{
+							fromWhen: dateTime(Number(v)),
+							fromPlace: String(d.fromPlace),
+							toWhen: dateTime(Number(d.toStartsAt)),
+							toPlace: String(d.toPlace)
+						},
 						o
 					)
 				);

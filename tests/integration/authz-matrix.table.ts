@@ -34,7 +34,7 @@ import { dispatch, followUp, followUpUpdate } from '$lib/server/db/schema-follow
 import { minutes, minutesSignature } from '$lib/server/db/schema-followup';
 import { createSession, generateSessionToken, hashToken } from '$lib/server/session';
 import { makeReceipt } from '$lib/receipt';
-import { handCountEntry, proxy } from '$lib/server/db/schema';
+import { handCountEntry, meetingNotice, proxy } from '$lib/server/db/schema';
 import { rating } from '$lib/server/db/schema-followup';
 import { rulesComment, rulesPoll, rulesPublication, rulesVersion } from '$lib/server/db/schema-rules';
 import { recordWrittenProxy } from '$lib/server/domain/proxies';
@@ -525,6 +525,15 @@ const meetingRows: Row[] = [
 		prepare: (ctx) => ctx.w.newMeeting(),
 		run: (ctx, r, id) => act(ctx, r, `/meetings/${id}?/checkInMode`, { rotating: 'on' }),
 		effect: (ctx, id) => meetingStatus(ctx, id).rotatingCheckIn
+	}),
+	row<number>({
+		id: 'action /meetings/[id]?/reschedule',
+		allow: MANAGE_A,
+		prepare: (ctx) => ctx.w.newMeeting(),
+		run: (ctx, r, id) =>
+			act(ctx, r, `/meetings/${id}?/reschedule`, { startsAt: '2030-06-01T19:00', place: '社区活动室' }),
+		effect: (ctx, id) =>
+			exists(ctx, meetingNotice, and(eq(meetingNotice.meetingId, id), eq(meetingNotice.version, 2)))
 	}),
 	row<{ summary: string; meetingId: number }>({
 		id: 'action /meetings/[id]/minutes?/save',
@@ -1017,6 +1026,22 @@ const loadRows: Row[] = [
 		),
 		variant: 'frozen, meeting not public'
 	},
+	loadRow(
+		'load page /meetings/[id]/notice',
+		EVERYONE,
+		(ctx) => `/meetings/${ctx.w.meetingA}/notice`,
+		'a public meeting’s notice is on the door anyway'
+	),
+	{
+		...loadRow(
+			'load page /meetings/[id]/notice',
+			VIEW_NO_GROUP,
+			(ctx) => `/meetings/${ctx.fx.privateMinutes}/notice`
+		),
+		variant: 'meeting not public'
+	},
+	loadRow('GET /meetings/[id]/notice.ics', EVERYONE, (ctx) => `/meetings/${ctx.w.meetingA}/notice.ics`),
+	loadRow('GET /meetings/[id]/notice.png', EVERYONE, (ctx) => `/meetings/${ctx.w.meetingA}/notice.png`),
 	loadRow(
 		'load page /meetings/new',
 		LOGGED_IN,

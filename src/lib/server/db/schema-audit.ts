@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
 	'role.revoke',
 	'account.delete',
 	'minutes.sign',
+	'meeting.reschedule',
 	'document.refuse'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

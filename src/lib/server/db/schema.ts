@@ -602,3 +602,4 @@ export * from './schema-followup';
 export * from './schema-audit';
 export * from './schema-points';
 export * from './schema-ballots';
+export * from './schema-notices';

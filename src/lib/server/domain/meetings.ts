@@ -14,6 +14,7 @@ import { DomainError } from './errors';
 import { rotatesByDefault, type Body } from './bodies';
 import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
 import { meetingPolls } from './polls';
+import { issueNotice } from './meeting-notice-versions';
 
 export type Meeting = typeof meeting.$inferSelect;
 export type MeetingInput = {
@@ -75,17 +76,22 @@ export function createMeeting(db: Db, actor: Actor | null, input: MeetingInput):
 	const a = authorize(actor, 'meeting.manage', scope);
 	if (scope.communityId !== a.communityId) throw new DomainError('NOT_FOUND');
 	const joinCode = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(5)));
-	return db
-		.insert(meeting)
-		.values({
-			...input,
-			rotatingCheckIn: input.rotatingCheckIn ?? rotatesByDefault(input.body ?? 'buildingCouncil'),
-			communityId: a.communityId,
-			joinCode,
-			createdByUserId: a.userId
-		})
-		.returning({ id: meeting.id })
-		.get().id;
+	// The meeting and the notice it is called with are stored together.
+	return db.transaction((tx) => {
+		const created = tx
+			.insert(meeting)
+			.values({
+				...input,
+				rotatingCheckIn: input.rotatingCheckIn ?? rotatesByDefault(input.body ?? 'buildingCouncil'),
+				communityId: a.communityId,
+				joinCode,
+				createdByUserId: a.userId
+			})
+			.returning()
+			.get();
+		issueNotice(tx, created, a.userId, created.createdAt.getTime());
+		return created.id;
+	});
 }
 
 export function openMeeting(db: Db, actor: Actor | null, meetingId: number, now = Date.now()) {

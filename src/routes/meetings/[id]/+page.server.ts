@@ -2,7 +2,10 @@ import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { meetingState, meetingToPrepare, openMeeting } from '$lib/server/domain/meetings';
+import { agendaDocName, meetingState, meetingToPrepare, openMeeting } from '$lib/server/domain/meetings';
+import { meetingNoticeView, rescheduleMeeting } from '$lib/server/domain/meeting-notices';
+import { listItems } from '$lib/agenda';
+import { getYjs } from '$lib/server/realtime';
 import { setRotatingCheckIn } from '$lib/server/domain/check-in-code';
 import { CLOSE_RELATIVES, noticeShortfall, proxyPolicy } from '$lib/server/domain/bodies';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
@@ -14,6 +17,7 @@ import { errorMessage } from '$lib/i18n';
 import { failed, orError } from '../../admin/forms.server';
 import { placeLabel } from '../places.server';
 import { punct_aside } from '$lib/paraglide/messages';
+import { chinaTime, chinaTimeValue, text } from '../schemas.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const Id = v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));
@@ -51,6 +55,15 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		canManage,
 		// Scheduling in the app is taken as giving notice: warn while it can still be moved.
 		notice: m.status === 'draft' ? noticeShortfall(m.body, m.createdAt, m.startsAt) : null,
+		// 会议通知: the printable notice, the text for the building's WeChat group, the calendar file.
+		meetingNotice: {
+			url: `${url.origin}/meetings/${m.id}/notice`,
+			version: meetingNoticeView(db, locals.actor, m.id).notice.version,
+			agenda: getYjs()
+				.read(agendaDocName(m.id), listItems)
+				.map((i) => i.title),
+			startsAtValue: chinaTimeValue(m.startsAt.getTime())
+		},
 		attendance: state.attendance,
 		// A rotating code lives on the projector only; the fixed one may be printed.
 		join: canManage
@@ -89,6 +102,20 @@ export const actions: Actions = {
 		if (failed(result)) return result;
 		broadcastMeetingState(id);
 		return { done: 'opened' };
+	},
+	/** 改期: a new time or place issues a new notice; the old one is marked superseded. */
+	reschedule: async ({ locals, params, request }) => {
+		const id = meetingId(params);
+		const data = await request.formData();
+		const parsed = parseForm(v.object({ startsAt: chinaTime, place: text(80) }), data);
+		if (!parsed.ok) return parsed.failure;
+		const result = await runAction(
+			() => rescheduleMeeting(useDb(), locals.actor, id, parsed.output),
+			formValues(data)
+		);
+		if (failed(result)) return result;
+		if (result.changed) broadcastMeetingState(id);
+		return { done: result.changed ? 'rescheduled' : 'unchanged', version: result.version };
 	},
 	/** 书面委托: the election staff record a written proxy they received. */
 	recordProxy: async ({ locals, params, request }) => {

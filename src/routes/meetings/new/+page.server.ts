@@ -8,18 +8,8 @@ import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
 import { failed } from '../../admin/forms.server';
 import { manageablePlaces } from '../places.server';
+import { chinaTime, text } from '../schemas.server';
 import type { Actions, PageServerLoad } from './$types';
-
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
-
-/** `<input type=datetime-local>` sends wall-clock time without a zone; meetings are held in China (UTC+8). */
-const chinaTime = v.pipe(
-	v.string(),
-	v.trim(),
-	v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/),
-	v.transform((s) => new Date(`${s.length === 16 ? s + ':00' : s}+08:00`)),
-	v.check((d) => !Number.isNaN(d.getTime()))
-);
 
 const MeetingSchema = v.object({
 	title: text(80),
