@@ -102,6 +102,14 @@ const CASES: Case[] = [
 		preset: { id: 'villagerGroup', base: 'households' }
 	},
 	{
+		name: '村民代表会议 preset',
+		body: 'villagerRepresentatives',
+		scope: /湖畔社区/,
+		type: 'yesNoAbstain',
+		question: LONG_QUESTION,
+		preset: { id: 'villagerRepresentatives', base: 'representatives' }
+	},
+	{
 		name: '选举村民委员会 preset',
 		body: 'villageElection',
 		scope: /湖畔社区/,
