@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { useDb, type Db } from '$lib/server/db';
 import { proxy, resident } from '$lib/server/db/schema';
 import { proxyPolicy } from '$lib/server/domain/bodies';
+import { participantStatus } from '$lib/server/domain/attendance';
 import { voterStatus } from '$lib/server/domain/ballots';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
 import { getMeeting } from '$lib/server/domain/meetings';
@@ -17,6 +18,8 @@ export const load: PageServerLoad = ({ locals, params }) => {
 	return {
 		...base,
 		isResident: residentId != null,
+		// Checked in or not, for a phone without JavaScript (no socket to say so).
+		present: residentId != null && participantStatus(db, base.meeting.id, residentId).present,
 		agenda: storedAgenda(base.meeting.id),
 		// Polls this resident's unit already voted in: a phone without JavaScript (no socket) coming
 		// back to the meeting sees "您户已投票" instead of the form.
