@@ -118,7 +118,7 @@ describe('the demo story', () => {
 			.all()
 			.find((f) => f.status === 'closed')!;
 		expect(ratingCounts(db, rated.id, rated.round)).toEqual({ satisfied: 4, basic: 0, unsatisfied: 1 });
-		expect(db.select().from(dispatch).get()).toMatchObject({ status: 'accepted' });
+		expect(db.select().from(dispatch).get()).toMatchObject({ status: 'handled' });
 		expect(readdirSync(uploadsDir)).toHaveLength(2);
 		expect(db.select().from(rulesPublication).all()).toHaveLength(1);
 		const open = db

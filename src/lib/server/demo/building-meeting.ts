@@ -29,15 +29,20 @@ export function holdBuildingMeeting(s: Story, p: StoryProposals) {
 	const f = s.staff('facilitator');
 	const day = -7;
 	const t = (minute: number) => s.at(day, 19, 30 + minute);
-	const meetingId = createMeeting(db, f, {
-		title: '1栋楼栋议事会（第一次）',
-		scopeType: 'building',
-		scopeId: s.buildingId('1栋'),
-		startsAt: new Date(t(0)),
-		place: '湖畔驿站 议事室',
-		votingUnit: 'household',
-		isPublic: true
-	});
+	const meetingId = createMeeting(
+		db,
+		f,
+		{
+			title: '1栋楼栋议事会（第一次）',
+			scopeType: 'building',
+			scopeId: s.buildingId('1栋'),
+			startsAt: new Date(t(0)),
+			place: '湖畔驿站 议事室',
+			votingUnit: 'household',
+			isPublic: true
+		},
+		s.at(-14, 10)
+	);
 	const fireItem = addProposalToAgenda(db, docs, f, meetingId, p.fireLane);
 	const stairsItem = addProposalToAgenda(db, docs, f, meetingId, p.stairs);
 	docs.change(agendaDocName(meetingId), (doc) => {

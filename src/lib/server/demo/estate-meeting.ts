@@ -20,15 +20,20 @@ export function holdEstateMeeting(s: Story, p: StoryProposals) {
 	const { db, docs } = s;
 	const f = s.staff('facilitator');
 	const t = (minute: number) => s.at(ESTATE_MEETING_DAY, 19, 30 + minute);
-	const meetingId = createMeeting(db, f, {
-		title: '富春小区居民议事会（停车与出行）',
-		scopeType: 'estate',
-		scopeId: s.estateId,
-		startsAt: new Date(t(0)),
-		place: '小区广场',
-		votingUnit: 'household',
-		isPublic: true
-	});
+	const meetingId = createMeeting(
+		db,
+		f,
+		{
+			title: '富春小区居民议事会（停车与出行）',
+			scopeType: 'estate',
+			scopeId: s.estateId,
+			startsAt: new Date(t(0)),
+			place: '小区广场',
+			votingUnit: 'household',
+			isPublic: true
+		},
+		s.at(ESTATE_MEETING_DAY - 7, 10)
+	);
 	const tidalItem = addProposalToAgenda(db, docs, f, meetingId, p.tidal);
 	const gateItem = addProposalToAgenda(db, docs, f, meetingId, p.wrongWay);
 	openMeeting(db, f, meetingId, t(0));

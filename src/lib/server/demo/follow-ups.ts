@@ -98,6 +98,12 @@ export function followUpStory(s: Story, r: Resolutions, photos: StoredPhoto[][])
 		},
 		s.at(d0 + 3, 11)
 	);
+	liaisonStep(
+		db,
+		liaison,
+		{ dispatchId, step: 'handle', text: '隔离栏和警示标志已设置完毕，早晚高峰与物管联合巡查一个月。' },
+		s.at(d0 + 10, 15)
+	);
 	reportProgress(
 		db,
 		liaison,

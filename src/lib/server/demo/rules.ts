@@ -56,16 +56,21 @@ export function rulesStory(s: Story) {
 
 	const day = -14;
 	const t = (minute: number) => s.at(day, 19, minute);
-	const meetingId = createMeeting(db, f, {
-		title: '湖畔社区居民会议（表决居民公约）',
-		scopeType: 'community',
-		scopeId: committee.communityId,
-		startsAt: new Date(t(0)),
-		place: '湖畔驿站 多功能厅',
-		votingUnit: 'resident',
-		isPublic: true,
-		body: 'residentAssembly'
-	});
+	const meetingId = createMeeting(
+		db,
+		f,
+		{
+			title: '湖畔社区居民会议（表决居民公约）',
+			scopeType: 'community',
+			scopeId: committee.communityId,
+			startsAt: new Date(t(0)),
+			place: '湖畔驿站 多功能厅',
+			votingUnit: 'resident',
+			isPublic: true,
+			body: 'residentAssembly'
+		},
+		s.at(day - 10, 10)
+	);
 	openMeeting(db, f, meetingId, t(0));
 	// 28 of the 42 adults came (more than half, as the law asks of a 居民会议).
 	const present = ['1栋', '2栋', '3栋', '4栋', '5栋', '6栋', '7栋'].flatMap((b) =>

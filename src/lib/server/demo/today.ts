@@ -10,15 +10,20 @@ import type { StoryProposals } from './proposals';
 
 export function scheduleTodaysMeeting(s: Story, p: StoryProposals) {
 	const f = s.staff('facilitator');
-	const meetingId = createMeeting(s.db, f, {
-		title: '2栋楼栋议事会（本月例会）',
-		scopeType: 'building',
-		scopeId: s.buildingId('2栋'),
-		startsAt: new Date(s.at(0, 19, 30)),
-		place: '2栋楼下架空层',
-		votingUnit: 'household',
-		isPublic: true
-	});
+	const meetingId = createMeeting(
+		s.db,
+		f,
+		{
+			title: '2栋楼栋议事会（本月例会）',
+			scopeType: 'building',
+			scopeId: s.buildingId('2栋'),
+			startsAt: new Date(s.at(0, 19, 30)),
+			place: '2栋楼下架空层',
+			votingUnit: 'household',
+			isPublic: true
+		},
+		s.at(-7, 10)
+	);
 	s.docs.change(agendaDocName(meetingId), (doc) => {
 		addItem(doc, {
 			title: '通报：1栋电动车停放区和充电桩进展',
