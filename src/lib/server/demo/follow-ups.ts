@@ -1,7 +1,8 @@
 /**
  * What became of the demo's resolutions (评议 closes the loop): the e-bike bay in progress with two
  * photo reports by 1栋's building head, the wrong-way traffic handed to 县交警大队 and answered by its
- * liaison, and 潮汐车位 done and rated by the estate (4 of 5 satisfied), its rating round closed.
+ * liaison (its follow-up overdue), 潮汐车位 done and rated by the estate (4 of 5 satisfied, the round
+ * closed), and 1栋's stairwells cleared and being rated now.
  */
 import { eq } from 'drizzle-orm';
 import { department } from '../db/schema';
@@ -74,7 +75,8 @@ export function followUpStory(s: Story, r: Resolutions, photos: StoredPhoto[][])
 		followUpId: gate,
 		ownerUserId: null,
 		ownerDepartmentId: police,
-		dueOn: s.dateOn(10)
+		// Due ten days ago: the barrier is up, the report stalled short of done (the dashboard's 逾期).
+		dueOn: s.dateOn(-10)
 	});
 	const dispatchId = sendDispatch(
 		db,
@@ -145,13 +147,24 @@ export function followUpStory(s: Story, r: Resolutions, photos: StoredPhoto[][])
 		s.at(-2, 17)
 	);
 
-	// 楼道杂物: assigned, not started yet (the week of reminders is still running).
+	// 楼道杂物: a week of reminders, then cleared; 1栋 is rating it now (the round is still open).
 	const stairs = followUpOf(db, r.stairsResolution)!.id;
 	assignFollowUp(db, f, {
 		followUpId: stairs,
 		ownerUserId: head.userId,
 		ownerDepartmentId: null,
-		dueOn: s.dateOn(3)
+		dueOn: s.dateOn(0)
 	});
+	const cleared = (text: string, percent: number, done: boolean, at: number) =>
+		reportProgress(db, head, { followUpId: stairs, text, percent, done }, [], at);
+	cleared('已挨户提醒，大部分住户自己搬走了杂物。', 60, false, s.at(-4, 19));
+	cleared('剩余的旧家具和纸箱已由物业统一清运，楼道畅通。', 100, true, s.at(-1, 17));
+	rateFollowUp(db, s.resident('1栋', 0), { followUpId: stairs, grade: 'satisfied' }, s.at(-1, 20));
+	rateFollowUp(
+		db,
+		s.resident('1栋', 2),
+		{ followUpId: stairs, grade: 'basic', comment: '清得挺干净，希望以后每月查一次。' },
+		s.at(-1, 21)
+	);
 	return { tidal, gate, fire, stairs, dispatchId };
 }
