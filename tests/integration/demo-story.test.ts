@@ -72,8 +72,15 @@ describe('the demo story on first start', () => {
 		}
 		expect(await page('/meetings', 'building1')).toContain('1栋楼栋议事会（第一次）');
 		expect(await page('/meetings', 'resident')).toContain('2栋楼栋议事会（本月例会）');
-		const today = await page(`/meetings/${meetingId('2栋楼栋议事会')}`, 'facilitator');
-		expect(today).toMatch(/class="qr"[^>]*>[\s\S]*?<svg/);
+		const todays = db
+			.select()
+			.from(meeting)
+			.where(eq(meeting.id, meetingId('2栋楼栋议事会')))
+			.get()!;
+		expect(todays.status).toBe('draft');
+		const today = await page(`/meetings/${todays.id}`, 'facilitator');
+		expect(today).toMatch(/class="qr[ "][^>]*>[\s\S]*?<svg/);
+		expect(today).toContain(`/j/${todays.joinCode}`);
 		expect(today).toContain('2栋地下车库入口照明不足');
 	});
 

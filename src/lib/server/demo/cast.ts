@@ -3,7 +3,7 @@
  * functions take (residents get their account the way a phone does, by redeeming an invitation), and
  * times relative to the day the demo is seeded, in China time.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { building, household, resident, user } from '../db/schema';
 import { loadActor, type Actor } from '../authz';
@@ -18,7 +18,6 @@ export type Story = {
 	db: Db;
 	docs: DocumentStore;
 	now: number;
-	uploadsDir: string;
 	/** A moment `days` from the seed day (negative: before) at a China wall-clock time. */
 	at: (days: number, hour: number, minute?: number) => number;
 	/** China calendar date `days` from the seed day, as YYYY-MM-DD. */
@@ -32,7 +31,7 @@ export type Story = {
 	ballot: () => { ballotId: string; receipt: string };
 };
 
-export function storyOf(db: Db, docs: DocumentStore, now: number, uploadsDir: string): Story {
+export function storyOf(db: Db, docs: DocumentStore, now: number): Story {
 	const midnight = Math.floor((now + CHINA) / DAY) * DAY - CHINA;
 	const actors = new Map<string, Actor>();
 	let ballots = 0;
@@ -42,7 +41,6 @@ export function storyOf(db: Db, docs: DocumentStore, now: number, uploadsDir: st
 		db,
 		docs,
 		now,
-		uploadsDir,
 		at: (days, hour, minute = 0) => midnight + days * DAY + (hour * 60 + minute) * 60_000,
 		dateOn: (days) => new Date(midnight + CHINA + days * DAY).toISOString().slice(0, 10),
 		staff(username) {
@@ -58,7 +56,7 @@ export function storyOf(db: Db, docs: DocumentStore, now: number, uploadsDir: st
 				.from(resident)
 				.innerJoin(household, eq(resident.householdId, household.id))
 				.innerJoin(building, eq(household.buildingId, building.id))
-				.where(and(eq(building.name, buildingName)))
+				.where(eq(building.name, buildingName))
 				.orderBy(resident.id)
 				.all()[n];
 			const { token } = issueInvitation(db, { residentId: r.id, kind: 'link', createdByUserId: null }, now);

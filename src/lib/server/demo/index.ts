@@ -41,9 +41,9 @@ export async function seedDemo(
 	];
 	const docs = createYjsServer({ db });
 	try {
-		// One transaction: a start-up cut short leaves no half story (the next start seeds it again),
-		// and one commit instead of hundreds keeps seeding fast on a disk synced at every commit.
-		db.transaction(() => seedStory(db, docs, now, opts.uploadsDir, photos));
+		// One transaction: a failure part-way leaves the roster without half a story, and one commit
+		// instead of hundreds keeps seeding fast on a disk synced at every commit (synchronous = FULL).
+		db.transaction(() => seedStory(db, docs, now, photos));
 	} catch (e) {
 		await removePhotos(opts.uploadsDir, photos.flat());
 		throw e;
@@ -68,8 +68,8 @@ export async function seedDemo(
 	return true;
 }
 
-function seedStory(db: Db, docs: DocumentStore, now: number, uploadsDir: string, photos: StoredPhoto[][]) {
-	const s = storyOf(db, docs, now, uploadsDir);
+function seedStory(db: Db, docs: DocumentStore, now: number, photos: StoredPhoto[][]) {
+	const s = storyOf(db, docs, now);
 	const proposals = fileStoryProposals(s);
 	// In the order they happened: the chain of resolutions is in time order.
 	const estate = holdEstateMeeting(s, proposals);
