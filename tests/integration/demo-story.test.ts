@@ -5,6 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, like } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { listItems } from '$lib/agenda';
+import { agendaDocName } from '$lib/server/domain/meetings';
+import { loadDocState } from '$lib/server/yjs/store';
 import { openDatabase, type Db } from '$lib/server/db';
 import {
 	followUp,
@@ -81,7 +85,13 @@ describe('the demo story on first start', () => {
 		const today = await page(`/meetings/${todays.id}`, 'facilitator');
 		expect(today).toMatch(/class="qr[ "][^>]*>[\s\S]*?<svg/);
 		expect(today).toContain(`/j/${todays.joinCode}`);
-		expect(today).toContain('2栋地下车库入口照明不足');
+		// The agenda is the meeting's Yjs document (the console loads it): read as stored.
+		const agenda = new Y.Doc();
+		loadDocState(db, agendaDocName(todays.id), agenda);
+		expect(listItems(agenda).map((i) => i.title)).toEqual([
+			'通报：1栋电动车停放区和充电桩进展',
+			'2栋地下车库入口照明不足'
+		]);
 	});
 
 	it('has the past meeting’s minutes signed and frozen, speakers and both polls in them', async () => {
