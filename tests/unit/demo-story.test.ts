@@ -77,6 +77,26 @@ function story(db: Db) {
 	};
 }
 
+describe('demo modes', () => {
+	it('seeds nothing when off, the roster alone for the tests, and never into a database in use', async () => {
+		const off = emptyDb();
+		expect(await seedDemo(off, 'off', { uploadsDir: '/nonexistent' })).toBe(false);
+		expect(off.select().from(resident).all()).toHaveLength(0);
+		const roster = emptyDb();
+		const log = console.log;
+		console.log = () => {};
+		try {
+			expect(await seedDemo(roster, 'roster', { uploadsDir: '/nonexistent' })).toBe(true);
+			expect(await seedDemo(roster, 'story', { uploadsDir: '/nonexistent' })).toBe(false);
+		} finally {
+			console.log = log;
+		}
+		expect(roster.select().from(resident).all()).toHaveLength(42);
+		expect(roster.select().from(proposal).all()).toHaveLength(0);
+		expect(roster.select().from(meeting).all()).toHaveLength(0);
+	});
+});
+
 describe('the demo story', () => {
 	it('is the same story when seeded twice on the same day, and moves with the seed day', async () => {
 		const a = await seeded();
