@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { readConfig } from '$lib/server/config';
 import { closeDb, initDb, useDb } from '$lib/server/db';
-import { seedDemoIfEmpty } from '$lib/server/domain/demo-seed';
+import { seedDemo } from '$lib/server/demo';
 import { loadActor } from '$lib/server/authz';
 import { attachRealtime } from '$lib/server/realtime';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/session';
@@ -14,7 +14,7 @@ import { onShutdown, takeHttpServer } from '../server/handoff';
 export const init: ServerInit = async () => {
 	const config = readConfig();
 	const db = initDb(config.databasePath);
-	if (config.demoSeed) await seedDemoIfEmpty(db);
+	await seedDemo(db, config.demoSeed, { uploadsDir: config.uploadsDir });
 	const offered = takeHttpServer();
 	if (offered) {
 		const realtime = attachRealtime(offered.httpServer, {

@@ -25,7 +25,7 @@ const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(
 async function withApp<T>(run: (app: Child, db: Db) => Promise<T>): Promise<T> {
 	const dir = mkdtempSync(join(tmpdir(), 'yizhan-bench-'));
 	const dbPath = join(dir, 'bench.db');
-	const app = await startChild('build/server/index.js', { DATABASE_PATH: dbPath });
+	const app = await startChild('build/server/index.js', { DATABASE_PATH: dbPath, DEMO_SEED: 'roster' });
 	const db = openDatabase(dbPath);
 	try {
 		return await run(app, db);

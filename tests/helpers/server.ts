@@ -31,6 +31,9 @@ export async function startServer(
 			PORT: '0',
 			HOST: '127.0.0.1',
 			DATABASE_PATH: dbPath,
+			// The roster and staff accounts only, which the tests count on; the demo story's own test asks
+			// for it (tests/integration/demo-story.test.ts).
+			DEMO_SEED: 'roster',
 			...opts.env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

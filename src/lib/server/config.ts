@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { env } from '$env/dynamic/private';
+import type { DemoMode } from './demo';
 
 /** Configuration read from the environment; see the README's table. */
 export function readConfig() {
@@ -8,7 +9,8 @@ export function readConfig() {
 		databasePath,
 		/** Photos of follow-up reports: beside the database unless set. */
 		uploadsDir: env.UPLOADS_DIR || join(dirname(databasePath), 'uploads'),
-		demoSeed: env.DEMO_SEED !== '0',
+		/** Into an empty database: `0` nothing, `roster` the roster and staff only (tests), else the whole story. */
+		demoSeed: (env.DEMO_SEED === '0' ? 'off' : env.DEMO_SEED === 'roster' ? 'roster' : 'story') as DemoMode,
 		/** Cookies get `Secure` when the public origin is HTTPS. */
 		secureCookies: (env.ORIGIN ?? '').startsWith('https://'),
 		origin: env.ORIGIN || undefined,

@@ -46,6 +46,16 @@ const GIVEN = [
 
 export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 	if (db.select({ n: count() }).from(community).get()!.n > 0) return false;
+	const { residentIds } = await seedDemoRoster(db);
+	printDemoLinks(db, residentIds.slice(0, 2));
+	return true;
+}
+
+/**
+ * The roster and the staff accounts into an empty database (what seedDemoIfEmpty checks first); the
+ * full story (src/lib/server/demo/) starts from it.
+ */
+export async function seedDemoRoster(db: Db, now = Date.now()) {
 	const ids = db.transaction((tx) => {
 		const communityId = tx.insert(community).values({ name: '湖畔社区' }).returning().get().id;
 		const estateId = tx.insert(estate).values({ communityId, name: '富春小区' }).returning().get().id;
@@ -132,14 +142,17 @@ export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
 		for (const [role, scopeType, scopeId] of roles)
 			db.insert(roleAssignment).values({ userId, role, scopeType, scopeId }).run();
 	}
-	grantBaseFor(db, communityId, null); // 积分: the default rules and this year's base points
-	// Two residents' invitation links, printed once so a newcomer can try the phone view at once.
-	for (const residentId of ids.residentIds.slice(0, 2)) {
+	grantBaseFor(db, communityId, null, now); // 积分: the default rules and this year's base points
+	return ids;
+}
+
+/** Residents' invitation links, printed once so a newcomer can try the phone view at once. */
+export function printDemoLinks(db: Db, residentIds: number[]) {
+	for (const residentId of residentIds) {
 		const { token } = issueInvitation(db, { residentId, kind: 'card', createdByUserId: null });
 		console.log(`demo resident #${residentId}: /join/${token}`);
 	}
 	console.log(
 		`demo community seeded; staff log in as admin, facilitator, committee, building1, officer or liaison with password "${DEMO_PASSWORD}"`
 	);
-	return true;
 }

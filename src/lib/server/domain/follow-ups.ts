@@ -29,8 +29,11 @@ export function meetingOfResolution(db: Db | Tx, resolutionId: number): Meeting 
 }
 
 /** Called as a resolution is written: a passed one gets its follow-up at once. */
-export function openFollowUp(tx: Tx, communityId: number, resolutionId: number) {
-	tx.insert(followUp).values({ communityId, resolutionId }).onConflictDoNothing().run();
+export function openFollowUp(tx: Tx, communityId: number, resolutionId: number, now = Date.now()) {
+	tx.insert(followUp)
+		.values({ communityId, resolutionId, createdAt: new Date(now) })
+		.onConflictDoNothing()
+		.run();
 }
 
 export function getFollowUp(db: Db | Tx, id: number): FollowUp {

@@ -71,7 +71,7 @@ export function meetingToPrepare(db: Db, actor: Actor | null, meetingId: number)
 	return { meeting: m, canManage: can(actor, 'meeting.manage', scope) };
 }
 
-export function createMeeting(db: Db, actor: Actor | null, input: MeetingInput): number {
+export function createMeeting(db: Db, actor: Actor | null, input: MeetingInput, now = Date.now()): number {
 	const scope = placeScope(db, input.scopeType, input.scopeId);
 	const a = authorize(actor, 'meeting.manage', scope);
 	if (scope.communityId !== a.communityId) throw new DomainError('NOT_FOUND');
@@ -85,11 +85,12 @@ export function createMeeting(db: Db, actor: Actor | null, input: MeetingInput):
 				rotatingCheckIn: input.rotatingCheckIn ?? rotatesByDefault(input.body ?? 'buildingCouncil'),
 				communityId: a.communityId,
 				joinCode,
-				createdByUserId: a.userId
+				createdByUserId: a.userId,
+				createdAt: new Date(now)
 			})
 			.returning()
 			.get();
-		issueNotice(tx, created, a.userId, created.createdAt.getTime());
+		issueNotice(tx, created, a.userId, now);
 		return created.id;
 	});
 }

@@ -67,7 +67,7 @@ export type ProposalInput = {
 };
 
 /** Files a proposal; on behalf of a named resident when `forResidentId` is given. */
-export function fileProposal(db: Db, actor: Actor | null, input: ProposalInput): number {
+export function fileProposal(db: Db, actor: Actor | null, input: ProposalInput, now = Date.now()): number {
 	const about =
 		input.about.type === 'building' ? buildingScope(db, input.about.id) : estateScope(db, input.about.id);
 	let proposerResidentId: number;
@@ -96,14 +96,15 @@ export function fileProposal(db: Db, actor: Actor | null, input: ProposalInput):
 			description: input.description,
 			category: input.category,
 			proposerResidentId,
-			filedByUserId: actor!.userId
+			filedByUserId: actor!.userId,
+			createdAt: new Date(now)
 		})
 		.returning({ id: proposal.id })
 		.get().id;
 }
 
 /** 附议: once per resident, only while the proposal is still open or on an agenda. */
-export function secondProposal(db: Db, actor: Actor | null, proposalId: number): number {
+export function secondProposal(db: Db, actor: Actor | null, proposalId: number, now = Date.now()): number {
 	const p = getProposal(db, proposalId);
 	const a = authorize(actor, 'proposal.second', proposalScope(db, p));
 	if (!a.residentId) throw new DomainError('NOT_ELIGIBLE');
@@ -113,7 +114,7 @@ export function secondProposal(db: Db, actor: Actor | null, proposalId: number):
 	return db.transaction((tx) => {
 		const inserted = tx
 			.insert(proposalSecond)
-			.values({ proposalId, residentId: a.residentId! })
+			.values({ proposalId, residentId: a.residentId!, createdAt: new Date(now) })
 			.onConflictDoNothing()
 			.returning()
 			.all();
@@ -124,7 +125,7 @@ export function secondProposal(db: Db, actor: Actor | null, proposalId: number):
 			.where(eq(proposal.id, proposalId))
 			.returning({ n: proposal.secondCount })
 			.get().n;
-		awardSeconded(tx, p, n);
+		awardSeconded(tx, p, n, now);
 		return n;
 	});
 }
@@ -154,16 +155,28 @@ export function moveProposal(db: Db, proposalId: number, to: ProposalStatus, ext
 		.run();
 }
 
-export function declineProposal(db: Db, actor: Actor | null, proposalId: number, reason: string) {
+export function declineProposal(
+	db: Db,
+	actor: Actor | null,
+	proposalId: number,
+	reason: string,
+	now = Date.now()
+) {
 	if (!reason.trim()) throw new DomainError('INVALID_INPUT', { field: 'reason' });
-	transition(db, actor, proposalId, 'declined', { declineReason: reason.trim() });
+	transition(db, actor, proposalId, 'declined', { declineReason: reason.trim(), updatedAt: new Date(now) });
 }
 
-export function mergeProposal(db: Db, actor: Actor | null, proposalId: number, intoId: number) {
+export function mergeProposal(
+	db: Db,
+	actor: Actor | null,
+	proposalId: number,
+	intoId: number,
+	now = Date.now()
+) {
 	const into = getProposal(db, intoId);
 	if (intoId === proposalId || into.communityId !== actor?.communityId || into.status === 'merged')
 		throw new DomainError('INVALID_INPUT', { field: 'mergedIntoId' });
-	transition(db, actor, proposalId, 'merged', { mergedIntoId: intoId });
+	transition(db, actor, proposalId, 'merged', { mergedIntoId: intoId, updatedAt: new Date(now) });
 }
 
 /** Linking to a meeting's agenda; called by the agenda when a proposal is added to it. */

@@ -163,7 +163,7 @@ function storeResolution(db: Db, p: Poll, closedBy: number | null, now: number, 
 		);
 		if (withdraw) return id;
 		adoptOnResolution(tx, p.id, id, outcome === 'passed', now);
-		if (outcome === 'passed') openFollowUp(tx, m.communityId, id);
+		if (outcome === 'passed') openFollowUp(tx, m.communityId, id, now);
 		if (outcome === 'passed') awardResolved(tx, p.proposalId, now);
 		if (p.proposalId && outcome !== 'noQuorum') {
 			const prop = tx
