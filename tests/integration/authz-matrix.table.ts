@@ -949,6 +949,12 @@ const loadRows: Row[] = [
 		(ctx) => `/followups/photo/${ctx.fx.photoId}`
 	),
 	loadRow('GET /healthz', EVERYONE, () => '/healthz'),
+	loadRow(
+		'GET /manifest.webmanifest',
+		EVERYONE,
+		() => '/manifest.webmanifest',
+		'the installed app’s name and icons; a logged-in phone gets its community’s name'
+	),
 	loadRow('load page /j/[code]', EVERYONE, (ctx) => `/j/${ctx.w.joinCode(ctx.w.meetingA)}`),
 	loadRow('load page /join/[token]', EVERYONE, () => '/join/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'),
 	loadRow('load page /lang', EVERYONE, () => '/lang'),
