@@ -37,6 +37,11 @@ export async function staffPage(browser: Browser, username: string, viewport = {
 	return { ctx, page };
 }
 
+/** Waits until the page runs its scripts (src/routes/+layout.svelte marks it), before filling a form. */
+export async function hydrated(page: Page) {
+	await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+}
+
 export async function connected(page: Page) {
 	await expect(page.getByRole('status').filter({ hasText: '已连接' })).toBeVisible();
 }
@@ -47,6 +52,7 @@ export async function connected(page: Page) {
  */
 export async function startBuildingMeeting(console_: Page, title: string, when: string) {
 	await console_.goto('/meetings/new');
+	await hydrated(console_);
 	await console_.getByLabel('议事会名称').fill(title);
 	await console_.getByLabel('范围').selectOption({ label: '富春小区 1栋' });
 	await console_.getByLabel(/日期和时间/).fill(when);

@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { connected, staffPage } from './helpers';
+import { connected, hydrated, staffPage } from './helpers';
 
 test('scheduling an owners’ assembly too soon shows the legal notice period and a warning', async ({
 	browser
 }) => {
 	const { ctx, page } = await staffPage(browser, 'facilitator');
 	await page.goto('/meetings/new');
+	await hydrated(page);
 	await page.getByLabel('会议类型').selectOption({ label: '业主大会' });
 	await expect(page.getByText('应当至少提前 15 天通知')).toBeVisible();
 	await page.getByLabel('议事会名称').fill('业主大会（维修资金）');
@@ -29,6 +30,7 @@ test('a residents’ assembly opens its poll under the law’s rules, shown with
 }) => {
 	const { ctx, page } = await staffPage(browser, 'facilitator');
 	await page.goto('/meetings/new');
+	await hydrated(page);
 	await page.getByLabel('会议类型').selectOption({ label: '居民会议' });
 	await page.getByLabel('议事会名称').fill('富春小区居民会议');
 	await page.getByLabel('范围').selectOption({ label: '富春小区（整个小区）' });

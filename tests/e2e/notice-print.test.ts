@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { staffPage } from './helpers';
+import { hydrated, staffPage } from './helpers';
 
 /**
  * 会议通知: the facilitator schedules a meeting, copies the WeChat text, moves the meeting, and prints the
@@ -13,6 +13,7 @@ test('a meeting notice is printed, sent as text, and re-issued when the meeting 
 }) => {
 	const { ctx, page } = await staffPage(browser, 'facilitator');
 	await page.goto('/meetings/new');
+	await hydrated(page);
 	await page.getByLabel('议事会名称').fill('1栋讨论楼道杂物清理');
 	await page.getByLabel('范围').selectOption({ label: '富春小区 1栋' });
 	await page.getByLabel(/日期和时间/).fill('2027-02-03T19:30');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { connected, staffPage } from './helpers';
+import { connected, hydrated, staffPage } from './helpers';
 
 /**
  * Recording hands at an estate-wide 业主大会 (41 owners): the console's 尚未投票 list shows who is in
@@ -12,6 +12,7 @@ test('hand recording at an owners’ assembly: present owners first, search, and
 	test.setTimeout(120_000);
 	const { ctx, page } = await staffPage(browser, 'facilitator', { width: 1280, height: 900 });
 	await page.goto('/meetings/new');
+	await hydrated(page);
 	await page.getByLabel('会议类型').selectOption({ label: '业主大会' });
 	await page.getByLabel('议事会名称').fill('富春小区业主大会（举手）');
 	await page.getByLabel('范围').selectOption({ label: '富春小区（整个小区）' });

@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { connected, staffPage } from './helpers';
+import { connected, hydrated, staffPage } from './helpers';
 
 test('an owners’ assembly vote: hands recorded by unit, the projector shows both tallies and the result cites Art 278', async ({
 	browser
 }) => {
 	const { ctx, page } = await staffPage(browser, 'facilitator');
 	await page.goto('/meetings/new');
+	await hydrated(page);
 	await page.getByLabel('会议类型').selectOption({ label: '业主大会' });
 	await page.getByLabel('议事会名称').fill('2栋业主大会');
 	await page.getByLabel('范围').selectOption({ label: '富春小区 2栋' });
