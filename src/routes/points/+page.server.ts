@@ -5,7 +5,7 @@ import { canSomewhere } from '$lib/server/authz';
 import { building, household, resident } from '$lib/server/db/schema';
 import { listPointRules } from '$lib/server/domain/points-rules';
 import { buildingRanking, myPoints } from '$lib/server/domain/points-views';
-import { orError } from '../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 /** 我的积分: a resident's balance and history; every member sees the rules and the building ranking. */

@@ -4,7 +4,7 @@ import { useDb } from '$lib/server/db';
 import { building, estate, PROPOSAL_CATEGORIES, PROPOSAL_STATUSES } from '$lib/server/db/schema';
 import { listProposals, type ProposalFilter } from '$lib/server/domain/proposals';
 import { mayFile } from '$lib/server/domain/filing';
-import { orError } from '../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 /** Filters come from the query string; anything unknown is ignored rather than an error. */

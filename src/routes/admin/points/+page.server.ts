@@ -7,7 +7,7 @@ import { listPointRules } from '$lib/server/domain/points-rules';
 import { buildingRanking, pointsStandings, standingsReach } from '$lib/server/domain/points-views';
 import { building } from '$lib/server/db/schema';
 import { inArray } from 'drizzle-orm';
-import { act, failed, id, orError } from '../forms.server';
+import { act, failed, id, orError } from '$lib/server/form-actions';
 import { note, optionalPoints, points, requestKey } from './points.server';
 import type { Actions, PageServerLoad } from './$types';
 

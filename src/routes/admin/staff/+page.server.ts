@@ -11,7 +11,7 @@ import {
 	ROLE_SCOPES
 } from '$lib/server/domain/access';
 import { listNames, listPlaces } from '$lib/server/domain/roster-queries';
-import { act, id, orError, text64 } from '../forms.server';
+import { act, id, orError, text64 } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {

@@ -8,7 +8,7 @@ import { assignFollowUp, reportProgress, requireReporter } from '$lib/server/dom
 import { rateFollowUp } from '$lib/server/domain/ratings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { removePhotos, storePhotos } from '$lib/server/photos';
-import { failed, orError } from '../../admin/forms.server';
+import { failed, orError } from '$lib/server/form-actions';
 import { followUpPage } from '../followups.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -11,7 +11,7 @@ import { formValues, parseForm } from '$lib/server/forms';
 import { broadcastMeetingState } from '$lib/server/realtime';
 import { runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
-import { failed, orError } from '../../admin/forms.server';
+import { failed, orError } from '$lib/server/form-actions';
 import { placeLabel } from '../places.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -6,7 +6,7 @@ import { NOTICE } from '$lib/server/domain/bodies';
 import { createMeeting } from '$lib/server/domain/meetings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
-import { failed } from '../../admin/forms.server';
+import { failed } from '$lib/server/form-actions';
 import { manageablePlaces } from '../places.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -10,7 +10,7 @@ import { meetingScope } from '$lib/server/domain/meetings';
 import { declineProposal, mergeProposal, proposalDetail, secondProposal } from '$lib/server/domain/proposals';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
-import { failed, orError } from '../../admin/forms.server';
+import { failed, orError } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const idString = v.pipe(v.string(), v.trim(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));

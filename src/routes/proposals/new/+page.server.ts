@@ -7,7 +7,7 @@ import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { enforce, proposalLimiter } from '$lib/server/rate-limit';
 import { errorMessage } from '$lib/i18n';
 import { error } from '@sveltejs/kit';
-import { failed } from '../../admin/forms.server';
+import { failed } from '$lib/server/form-actions';
 import { behalfResidents, buildingOption, mayFileOnBehalf, mayFileOwn } from '$lib/server/domain/filing';
 import type { Actions, PageServerLoad } from './$types';
 

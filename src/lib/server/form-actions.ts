@@ -1,5 +1,5 @@
 /**
- * What every roster form action shares: field schemas, and the one shape of an action (parse →
+ * What form actions and loads share: field schemas, and the one shape of an action (parse →
  * domain call → say which form succeeded). Each form posts a hidden `form` id so the page can show
  * the outcome next to the form that was sent, not at the top of a long page.
  */
