@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { linkedProposals } from '$lib/agenda';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Db } from '../db';
 import { prepared } from '../db/prepared';

@@ -21,7 +21,7 @@ import {
 	speakerRequest,
 	user
 } from '../db/schema';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { agendaDocName, getMeeting, meetingState, type Meeting } from './meetings';
 import { pollView } from './polls';
 

@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import { authorize, can, type Actor } from '../authz';
 import { attendance, minutes, minutesSignature } from '../db/schema';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { DomainError, isDomainError, type ErrorCode } from './errors';
 import { canonicalJson } from './hash-chain';
 import { recordAudit } from './audit';
