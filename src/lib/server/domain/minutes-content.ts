@@ -22,7 +22,8 @@ import {
 	user
 } from '../db/schema';
 import type { DocumentStore } from './ports';
-import { agendaDocName, getMeeting, meetingState, type Meeting } from './meetings';
+import { agendaDocName, getMeeting, type Meeting } from './meetings';
+import { meetingState } from './meeting-state';
 import { pollView } from './polls';
 
 /** `name` is null in the public copy of a resident's signature (minutes.ts). */

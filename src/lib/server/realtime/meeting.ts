@@ -28,13 +28,13 @@ import {
 	closeMeeting,
 	getMeeting,
 	meetingScope,
-	meetingState,
 	openMeeting,
 	pauseTimer,
 	setCurrentItem,
 	startTimer,
 	type Meeting
 } from '../domain/meetings';
+import { meetingState } from '../domain/meeting-state';
 import { answer, parsePayload } from './envelope';
 import { joinBatch } from './join-batch';
 import { meetingRoom, projectorRoom, userRoom } from './rooms';
