@@ -6,9 +6,8 @@
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { ConnectError, CloseCode, SOCKET_PATH, YJS_PATH_PREFIX } from '$lib/realtime/protocol';
-import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/protocol';
 import type { Db } from '../db';
 import { documentAccess, documentBudget, recordDocumentRefusal } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
@@ -31,17 +30,11 @@ import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } f
 import { registerPollHandlers, startPollScheduler } from './poll';
 import { createGroupCommit } from './group-commit';
 import { sessionRoom, userRoom } from './rooms';
+import type { AppSocket, Io } from './types';
 
 export { broadcastMeetingState } from './meeting';
 
-/** A logged-in user, or the anonymous projector of one public meeting (it may only join that one). */
-export type SocketData =
-	| (Authenticated & { projectorMeetingId?: undefined })
-	| { actor: null; sessionId: null; projectorMeetingId: number };
-export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-/** What every handler factory receives (CONVENTIONS: handlers are factories over their dependencies). */
-export type HandlerDeps = { io: Io; socket: AppSocket; db: Db; docs: DocumentStore };
+export type { AppSocket, HandlerDeps, Io, SocketData } from './types';
 
 let io: Io | undefined;
 let yjsServer: YjsServer | undefined;
