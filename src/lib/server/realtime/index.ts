@@ -36,18 +36,12 @@ export { broadcastMeetingState } from './meeting';
 
 export type { AppSocket, HandlerDeps, Io, SocketData } from './types';
 
-let io: Io | undefined;
 let yjsServer: YjsServer | undefined;
 
 /** The co-edited documents, for domain rules that change one (e.g. linking a proposal into an agenda). */
 export function getYjs(): DocumentStore {
 	if (!yjsServer) throw new Error('realtime not attached');
 	return yjsServer;
-}
-
-/** The Socket.IO server, for form actions that broadcast (undefined during `vite build`). */
-export function getIo(): Io | undefined {
-	return io;
 }
 
 export function attachRealtime(
@@ -193,7 +187,6 @@ export function attachRealtime(
 		});
 	}
 
-	io = server;
 	yjsServer = yjs;
 	return {
 		io: server,
@@ -207,7 +200,6 @@ export function attachRealtime(
 			await yjs.close();
 			server.disconnectSockets(true);
 			await new Promise<void>((resolve) => server.close(() => resolve()));
-			io = undefined;
 			yjsServer = undefined;
 		}
 	};
