@@ -29,7 +29,7 @@ export default ts.config(
 			'svelte/no-navigation-without-resolve': 'off',
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
 			// Paraglide messages tree-shake only when named statically (m.key); casting the namespace to
-			// look keys up at run time keeps every message of every page in the bundle (issue 7).
+			// look keys up at run time keeps every message of every page in the bundle (docs/benchmarks.md).
 			'no-restricted-syntax': [
 				'error',
 				{
