@@ -1,5 +1,5 @@
 import { useDb } from '$lib/server/db';
-import { standingsCsv } from '$lib/server/domain/points-views';
+import { standingsCsv } from '$lib/server/exports/points-export';
 import { orError } from '$lib/server/form-actions';
 import type { RequestHandler } from './$types';
 

@@ -1,5 +1,5 @@
 import { useDb } from '$lib/server/db';
-import { ballotsCsv } from '$lib/server/domain/minutes-export';
+import { ballotsCsv } from '$lib/server/exports/minutes-export';
 import { parseMeetingId } from '../../../../m/[id]/access.server';
 import { orError } from '$lib/server/form-actions';
 import type { RequestHandler } from './$types';

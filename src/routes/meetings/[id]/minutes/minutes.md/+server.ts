@@ -1,6 +1,6 @@
 import { useDb } from '$lib/server/db';
 import { getMinutes } from '$lib/server/domain/minutes';
-import { toMarkdown } from '$lib/server/domain/minutes-export';
+import { toMarkdown } from '$lib/server/exports/minutes-export';
 import { getYjs } from '$lib/server/realtime';
 import { parseMeetingId } from '../../../../m/[id]/access.server';
 import { orError } from '$lib/server/form-actions';

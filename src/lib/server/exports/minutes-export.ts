@@ -24,11 +24,12 @@ import {
 	turnoutLine
 } from '$lib/components/poll/format';
 import type { Db } from '../db';
+import { toCsv } from './csv';
 import { authorize, type Actor } from '../authz';
 import { building, household, poll, pollVote, resident } from '../db/schema';
-import { getMeeting, meetingScope } from './meetings';
-import type { MinutesContent, MinutesPoll } from './minutes-content';
-import { rulesOf } from './polls';
+import { getMeeting, meetingScope } from '../domain/meetings';
+import type { MinutesContent, MinutesPoll } from '../domain/minutes-content';
+import { rulesOf } from '../domain/polls';
 
 /** Typed text shown as text: Markdown and HTML in a title or a note must not turn into markup. */
 function mdText(s: string): string {
@@ -122,21 +123,6 @@ export function toMarkdown(
 	if (seal) out.push('', `## ${m.minutes_hash_title()}`, '', `\`${seal.hash}\``);
 	// Sections each end with a blank line; typed text cannot hold one (every line of it is quoted).
 	return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
-}
-
-/**
- * One CSV cell. A cell a spreadsheet would run as a formula (starting with = + - @, or a tab or line
- * break that hides one) gets a leading apostrophe, so it is shown as text; every cell is quoted.
- */
-export function csvCell(value: string | number): string {
-	let s = String(value);
-	if (/^[=+\-@\t\r\n]/.test(s)) s = `'${s}`;
-	return `"${s.replace(/"/g, '""')}"`;
-}
-
-/** Rows as CSV with a UTF-8 BOM (Excel then reads Chinese correctly) and CRLF line ends. */
-export function toCsv(rows: Array<Array<string | number>>): string {
-	return '\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 /** Named ballots of the meeting's closed polls, one row each, for staff who may edit the minutes. */
