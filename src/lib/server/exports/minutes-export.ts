@@ -3,7 +3,6 @@
  * staff. Secret polls are never exported per voter (their choices are not linked to anyone anyway).
  * Words come from the requester's language; the content itself holds only codes and numbers.
  */
-import { asc, eq } from 'drizzle-orm';
 import { m } from '$lib/paraglide/messages';
 import { label } from '$lib/i18n';
 import { MEETING_BODY } from '$lib/meeting-labels';
@@ -25,11 +24,9 @@ import {
 } from '$lib/components/poll/format';
 import type { Db } from '../db';
 import { toCsv } from './csv';
-import { authorize, type Actor } from '../authz';
-import { building, household, poll, pollVote, resident } from '../db/schema';
-import { getMeeting, meetingScope } from '../domain/meetings';
+import type { Actor } from '../authz';
+import { namedBallots } from '../domain/minutes';
 import type { MinutesContent, MinutesPoll } from '../domain/minutes-content';
-import { rulesOf } from '../domain/polls';
 
 /** Typed text shown as text: Markdown and HTML in a title or a note must not turn into markup. */
 function mdText(s: string): string {
@@ -127,9 +124,6 @@ export function toMarkdown(
 
 /** Named ballots of the meeting's closed polls, one row each, for staff who may edit the minutes. */
 export function ballotsCsv(db: Db, actor: Actor | null, meetingId: number): string {
-	const mt = getMeeting(db, meetingId);
-	authorize(actor, 'minutes.edit', meetingScope(db, mt));
-	const polls = db.select().from(poll).where(eq(poll.meetingId, mt.id)).orderBy(asc(poll.id)).all();
 	const rows: Array<Array<string | number>> = [
 		[
 			m.minutes_csv_poll(),
@@ -142,27 +136,10 @@ export function ballotsCsv(db: Db, actor: Actor | null, meetingId: number): stri
 			m.minutes_csv_time()
 		]
 	];
-	polls.forEach((p, k) => {
-		if (p.status !== 'closed' || rulesOf(p).secret) return;
-		const votes = db
-			.select({
-				choices: pollVote.choices,
-				channel: pollVote.channel,
-				at: pollVote.updatedAt,
-				name: resident.name,
-				unit: household.unit,
-				building: building.name
-			})
-			.from(pollVote)
-			.innerJoin(resident, eq(pollVote.voterResidentId, resident.id))
-			.innerJoin(household, eq(resident.householdId, household.id))
-			.innerJoin(building, eq(household.buildingId, building.id))
-			.where(eq(pollVote.pollId, p.id))
-			.orderBy(asc(building.name), asc(household.unit), asc(pollVote.id))
-			.all();
+	for (const { n, poll: p, votes } of namedBallots(db, actor, meetingId))
 		for (const v of votes)
 			rows.push([
-				k + 1,
+				n,
 				p.question,
 				v.building,
 				v.unit,
@@ -171,6 +148,5 @@ export function ballotsCsv(db: Db, actor: Actor | null, meetingId: number): stri
 				channelWords(v.channel),
 				minutesTime(v.at.getTime())
 			]);
-	});
 	return toCsv(rows);
 }
