@@ -9,7 +9,7 @@ import { rateFollowUp } from '$lib/server/domain/ratings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { removePhotos, storePhotos } from '$lib/server/photos';
 import { failed, orError } from '$lib/server/form-actions';
-import { followUpPage } from '../followups.server';
+import { followUpPage } from '$lib/server/domain/follow-up-page';
 import type { Actions, PageServerLoad } from './$types';
 
 const Id = v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));
