@@ -6,7 +6,17 @@
 import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { authorize, communityScope, type Actor } from '../authz';
-import { building, department, estate, grid, household, householdGroup, resident, user } from '../db/schema';
+import {
+	building,
+	community,
+	department,
+	estate,
+	grid,
+	household,
+	householdGroup,
+	resident,
+	user
+} from '../db/schema';
 import { DomainError } from './errors';
 import { byName, NAMED, requireInCommunity } from './roster';
 
@@ -177,4 +187,24 @@ export function listNames(db: Db, actor: Actor | null, kind: 'householdGroup' | 
 		.where(eq(t.communityId, c))
 		.all()
 		.sort((a, b) => byName(a.name, b.name));
+}
+
+/** The community's name, for headings ('' if it is gone). */
+export function communityName(db: Db, communityId: number): string {
+	return (
+		db.select({ name: community.name }).from(community).where(eq(community.id, communityId)).get()?.name ?? ''
+	);
+}
+
+/** Where a resident lives: their building (id and name) and unit; null for an unknown resident. */
+export function residentHome(db: Db, residentId: number) {
+	return (
+		db
+			.select({ buildingId: building.id, building: building.name, unit: household.unit })
+			.from(resident)
+			.innerJoin(household, eq(resident.householdId, household.id))
+			.innerJoin(building, eq(household.buildingId, building.id))
+			.where(eq(resident.id, residentId))
+			.get() ?? null
+	);
 }
