@@ -3,7 +3,7 @@
  * households, household groups with their members. Anyone who may view the community's roster
  * may read these.
  */
-import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { authorize, communityScope, type Actor } from '../authz';
 import {
@@ -207,4 +207,25 @@ export function residentHome(db: Db, residentId: number) {
 			.where(eq(resident.id, residentId))
 			.get() ?? null
 	);
+}
+
+/** The community's buildings with their estate's name, ordered by estate and building (for filters). */
+export function communityBuildings(db: Db, communityId: number) {
+	return db
+		.select({ id: building.id, name: building.name, estateName: estate.name })
+		.from(building)
+		.leftJoin(estate, eq(building.estateId, estate.id))
+		.where(eq(building.communityId, communityId))
+		.orderBy(asc(estate.name), asc(building.name))
+		.all();
+}
+
+/** The names of these buildings, in Chinese collation order. */
+export function buildingNames(db: Db, ids: number[]) {
+	return db
+		.select({ id: building.id, name: building.name })
+		.from(building)
+		.where(inArray(building.id, ids))
+		.all()
+		.sort((a, b) => a.name.localeCompare(b.name, 'zh'));
 }
