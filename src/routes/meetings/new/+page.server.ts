@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { BODIES, MEETING_SCOPES, VOTING_UNITS } from '$lib/server/db/schema';
+import { BODIES, MEETING_SCOPES, VOTING_UNITS } from '$lib/server/domain/vocabulary';
 import { NOTICE } from '$lib/server/domain/bodies';
 import { createMeeting } from '$lib/server/domain/meetings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';

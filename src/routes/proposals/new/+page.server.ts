@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { PROPOSAL_CATEGORIES } from '$lib/server/db/schema';
+import { PROPOSAL_CATEGORIES } from '$lib/server/domain/vocabulary';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { enforce, proposalLimiter } from '$lib/server/rate-limit';
