@@ -128,7 +128,7 @@ export function attachRealtime(
 	server.on('connection', (socket) => {
 		socket.use(guardPackets(socket, db));
 		if (socket.data.actor) {
-			socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
+			void socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
 			socket.once('disconnect', rights.watch(socket.data.sessionId, socket.data.expiresAt));
 		}
 		registerMeetingHandlers({ io: server, socket, db, docs: yjs });
@@ -199,7 +199,7 @@ export function attachRealtime(
 			rights.close();
 			await yjs.close();
 			server.disconnectSockets(true);
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await new Promise<void>((resolve) => void server.close(() => resolve()));
 			yjsServer = undefined;
 		}
 	};

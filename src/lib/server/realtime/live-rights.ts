@@ -48,8 +48,8 @@ export function startLiveRights({ io, db }: { io: Io; db: Db }) {
 				socket.emit('meeting:me', { meetingId, me: meFor(db, auth.actor, meeting) });
 				continue;
 			}
-			socket.leave(meetingRoom(meetingId));
-			socket.leave(projectorRoom(meetingId));
+			void socket.leave(meetingRoom(meetingId));
+			void socket.leave(projectorRoom(meetingId));
 			socket.emit('meeting:left', { meetingId, code: 'FORBIDDEN' });
 		}
 	}
