@@ -41,14 +41,82 @@ export default ts.config(
 		}
 	},
 	{
-		files: ['**/*.svelte', '**/*.svelte.ts'],
+		// Type-aware rules: a forgotten `await` on a storage call loses data without an error.
+		files: ['**/*.ts', '**/*.svelte'],
 		languageOptions: {
 			parserOptions: {
-				projectService: true,
+				projectService: {
+					// These config files are in no tsconfig.
+					allowDefaultProject: ['vitest.config.ts', 'drizzle.config.ts', 'playwright.config.ts']
+				},
+				tsconfigRootDir: import.meta.dirname,
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
 				svelteConfig
 			}
+		},
+		rules: {
+			'@typescript-eslint/no-floating-promises': 'error',
+			'@typescript-eslint/no-misused-promises': 'error'
+		}
+	},
+	{
+		// The domain holds the rules; words, transports, configuration and pages live at the edge
+		// (docs/architecture.md).
+		files: ['src/lib/server/domain/**'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					paths: [
+						{ name: 'socket.io', message: 'The domain knows no transport; see docs/architecture.md.' },
+						{ name: 'ws', message: 'The domain knows no transport; see docs/architecture.md.' },
+						{ name: '@sveltejs/kit', message: 'Throw a DomainError; the edge maps it to a status.' },
+						{ name: '$lib/i18n', message: 'Words belong at the edge or in src/lib/*-labels.ts.' }
+					],
+					patterns: [
+						{
+							group: ['$lib/components/*', '**/routes/*', '$app/*', '$env/*'],
+							message: 'The domain imports no UI, routes or environment; see docs/architecture.md.'
+						},
+						{
+							group: ['$lib/paraglide/*', '**/paraglide/*'],
+							message: 'Words belong at the edge or in src/lib/*-labels.ts.'
+						},
+						{
+							group: [
+								'../yjs',
+								'../yjs/*',
+								'../realtime/*',
+								'$lib/server/yjs',
+								'$lib/server/realtime',
+								'../realtime',
+								'$lib/server/yjs/*',
+								'$lib/server/realtime/*'
+							],
+							message: 'The domain reaches documents and sockets through domain/ports.ts.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
+		// Pages and components ask the domain; only the domain speaks SQL.
+		files: ['src/routes/**', 'src/lib/components/**'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['drizzle-orm', 'drizzle-orm/*', '$lib/server/db/schema', '$lib/server/db/schema-*'],
+							allowTypeImports: true,
+							message: 'Routes and components call the domain, which owns the queries (docs/architecture.md).'
+						}
+					]
+				}
+			]
 		}
 	}
 );
