@@ -4,6 +4,7 @@
  * may read these.
  */
 import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db';
 import { authorize, communityScope, type Actor } from '../authz';
 import {
@@ -28,7 +29,8 @@ function rosterViewer(actor: Actor | null): Actor {
 export function countRoster(db: Db, actor: Actor | null) {
 	const c = rosterViewer(actor).communityId;
 	const n = (q: { get(): { n: number } | undefined }) => q.get()?.n ?? 0;
-	const inCommunity = (t: typeof estate) => n(db.select({ n: count() }).from(t).where(eq(t.communityId, c)));
+	const inCommunity = (t: SQLiteTable, communityId: AnySQLiteColumn) =>
+		n(db.select({ n: count() }).from(t).where(eq(communityId, c)));
 	const households = db
 		.select({ n: count() })
 		.from(household)
@@ -39,13 +41,13 @@ export function countRoster(db: Db, actor: Actor | null) {
 		.innerJoin(household, eq(resident.householdId, household.id))
 		.innerJoin(building, eq(household.buildingId, building.id));
 	return {
-		estates: inCommunity(estate),
-		grids: inCommunity(grid as unknown as typeof estate),
-		buildings: inCommunity(building as unknown as typeof estate),
+		estates: inCommunity(estate, estate.communityId),
+		grids: inCommunity(grid, grid.communityId),
+		buildings: inCommunity(building, building.communityId),
 		households: n(households.where(eq(building.communityId, c))),
 		residents: n(residents.where(eq(building.communityId, c))),
-		householdGroups: inCommunity(householdGroup as unknown as typeof estate),
-		departments: inCommunity(department as unknown as typeof estate),
+		householdGroups: inCommunity(householdGroup, householdGroup.communityId),
+		departments: inCommunity(department, department.communityId),
 		staff: n(
 			db
 				.select({ n: count() })
