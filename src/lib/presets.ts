@@ -1,5 +1,5 @@
 /**
- * Vote rule presets from Chinese law (issue 10): a facilitator picks the body and the quorum and
+ * Vote rule presets from Chinese law: a facilitator picks the body and the quorum and
  * majority follow, shown with their article. Shared by the console (to show them) and the server
  * (which applies them; a client never decides the rules). Shares are exact: "以上" is inclusive,
  * "过半数" strictly more (民法典 Art 1259).

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
-import { building, community, household, resident } from '$lib/server/db/schema';
+import { communityName as nameOfCommunity, residentHome } from '$lib/server/domain/roster-queries';
 import { listMeetingsFor } from '$lib/server/domain/meetings';
 import { canSomewhere } from '$lib/server/authz';
 import type { PageServerLoad } from './$types';
@@ -10,19 +9,11 @@ export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
 	if (!actor) return { home: null, communityName: null, live: [], links: null };
 	const db = useDb();
-	const communityName =
-		db.select({ name: community.name }).from(community).where(eq(community.id, actor.communityId)).get()
-			?.name ?? '';
+	const communityName = nameOfCommunity(db, actor.communityId);
 	let home: { building: string; unit: string } | null = null;
 	if (locals.user?.residentId) {
-		home =
-			db
-				.select({ building: building.name, unit: household.unit })
-				.from(resident)
-				.innerJoin(household, eq(resident.householdId, household.id))
-				.innerJoin(building, eq(household.buildingId, building.id))
-				.where(eq(resident.id, locals.user.residentId))
-				.get() ?? null;
+		const h = residentHome(db, locals.user.residentId);
+		home = h && { building: h.building, unit: h.unit };
 	}
 	const live = listMeetingsFor(db, actor, { status: 'live' }).map((m) => ({
 		id: m.id,

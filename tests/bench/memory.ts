@@ -97,7 +97,7 @@ async function step(s: Side, rate: number, seconds: number): Promise<CeilingStep
 			for (; credit >= 1; credit--) {
 				const i = (k = (k + 7919) % s.phones.length);
 				const n = ++sent;
-				s.phones[i]
+				void s.phones[i]
 					.request<{ ok: boolean; error?: { code: string } }>('ballot:cast', {
 						pollId: s.pollOf(i),
 						ballotId: `c${rate}-${n}-${Date.now().toString(36)}-xx`,

@@ -319,7 +319,7 @@ function phoneRows(r: PhoneResult): Row[] {
 		[
 			'phone meeting page: JS + CSS gzipped',
 			`${f(w.meeting.jsKB)} + ${f(w.meeting.cssKB)} KB`,
-			'41 KB (issue 7: kit hello world + socket.io-client; not measured here)',
+			'41 KB (kit hello world + socket.io-client; not measured here)',
 			ratio(w.meeting.jsKB, 41),
 			'JS ≤ 60 KB',
 			yes(w.meeting.jsKB <= 60),

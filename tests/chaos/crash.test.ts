@@ -1,5 +1,5 @@
 /**
- * Crash and restart (issue 8, part 1): the real server is SIGKILLed at seeded moments while 300 phones
+ * Crash and restart: the real server is SIGKILLed at seeded moments while 300 phones
  * vote, two editors type into an agenda and two into the village rules, and residents check in. While
  * it is dead the test reads the SQLite file: every acknowledged ballot and check-in is there once, every
  * edit another editor saw is in the stored document, open polls kept their deadlines. Then it restarts

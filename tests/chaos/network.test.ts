@@ -1,5 +1,5 @@
 /**
- * Network faults (issue 8, part 2): every connection cut at once (the courtyard's Wi-Fi drops) and
+ * Network faults: every connection cut at once (the courtyard's Wi-Fi drops) and
  * all 300 phones reconnecting together, sometimes into a network that refuses them for a moment;
  * phones that send one ballot id many times, at once and one after another; phones on long-polling
  * only; editors that go offline, keep typing, and come back after the server restarted. In the end:

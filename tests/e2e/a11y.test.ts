@@ -4,7 +4,7 @@ import { connected, residentPhone, staffPage, startBuildingMeeting } from './hel
 import { demoInvitationPaths } from '../helpers/server';
 
 /**
- * The accessibility audit (issue #11): axe-core on every resident page and the projector, at 360×740,
+ * The accessibility audit: axe-core on every resident page and the projector, at 360×740,
  * in normal and in elder mode (长辈版), failing on serious or critical violations; then the numbers axe
  * does not check (font size, line height, tap targets) on the meeting and ballot pages, a page at a
  * 200% font, and the live region that announces a newly opened poll.

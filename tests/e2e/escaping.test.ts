@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { connected, staffPage, startBuildingMeeting } from './helpers';
 
 /**
- * What only a browser shows (issue #8, part 3): the projector and the console draw the agenda from
+ * What only a browser shows: the projector and the console draw the agenda from
  * Yjs in the browser, so escaping there is the components' job, not the server's. A facilitator types
  * script into a meeting title and an agenda item; no dialog may open on the console, the projector or
  * the notice board, and no element the text describes may appear.

@@ -1,5 +1,5 @@
 /**
- * The authorization matrix (issue #8, part 4): every action in the source tree against every role and
+ * The authorization matrix: every action in the source tree against every role and
  * scope, each cell checked for real against the built server. An allowed cell must answer with success
  * and (where the row says how to look) take effect; a refused cell must answer 401/403/404, a redirect to
  * the login page, FORBIDDEN/UNAUTHENTICATED/NOT_FOUND, 4401/4403 or a dropped Yjs write, and change

@@ -1,6 +1,6 @@
 /**
  * Text with HTML, script, `javascript:` URLs and spreadsheet formulas in every user-writable field
- * (issue #8, part 3) renders escaped everywhere: the SSR pages (phone, console, projector, print,
+ * renders escaped everywhere: the SSR pages (phone, console, projector, print,
  * notice board, admin), and the exports (ballots.csv with formulas neutralized, minutes.md). The text
  * goes in the way users put it in: the roster CSV import over HTTP, agenda and rules through Yjs,
  * polls and ballots over Socket.IO, the rest through the domain functions the form actions call.

@@ -1,5 +1,5 @@
 /**
- * Odd values to every form action, endpoint and page load (issue #8, part 3). The routes are found by
+ * Odd values to every form action, endpoint and page load. The routes are found by
  * scanning src/routes (+page.server.ts `actions`, +server.ts handlers), so a new action is fuzzed
  * without a change here. Fields (empty, huge, unicode, negative, NaN, repeated, missing, files) are
  * posted as the admin, a resident and nobody; route parameters get real ids and hostile ones. No

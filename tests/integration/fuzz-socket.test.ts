@@ -1,5 +1,5 @@
 /**
- * Hostile input on every Socket.IO event (issue #8, part 3): malformed, oversize, wrongly typed,
+ * Hostile input on every Socket.IO event: malformed, oversize, wrongly typed,
  * extra-key, missing-ack and out-of-order payloads from a resident, a facilitator and an anonymous
  * projector, against the built server. Each answer must be the ack envelope with a known code (or ok
  * where the payload happens to be valid), a refused request must leave the database as it was, and the

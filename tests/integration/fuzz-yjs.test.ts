@@ -1,5 +1,5 @@
 /**
- * Hostile input on the Yjs endpoint (issue #8, part 3): random bytes, truncated varints, unknown
+ * Hostile input on the Yjs endpoint: random bytes, truncated varints, unknown
  * message and sync types, huge length prefixes, sync step 2 / updates with garbage inside, awareness
  * garbage, text frames and oversize frames, from an editor (facilitator) and a reader (resident) of a
  * meeting's agenda. The server must stay up, close with one of its own close codes or ignore the

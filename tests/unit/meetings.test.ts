@@ -5,12 +5,12 @@ import {
 	closeMeeting,
 	createMeeting,
 	getMeeting,
-	meetingState,
 	openMeeting,
 	pauseTimer,
 	setCurrentItem,
 	startTimer
 } from '$lib/server/domain/meetings';
+import { meetingState } from '$lib/server/domain/meeting-state';
 import {
 	attendanceRoster,
 	checkIn,

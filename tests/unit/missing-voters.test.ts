@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkIn } from '$lib/server/domain/attendance';
 import { castBallot, missingVoters, setHandCounts } from '$lib/server/domain/ballots';
-import { getMeeting, meetingState } from '$lib/server/domain/meetings';
+import { getMeeting } from '$lib/server/domain/meetings';
+import { meetingState } from '$lib/server/domain/meeting-state';
 import { openPoll } from '$lib/server/domain/polls';
 import { DEFAULT_RULES, type PollRules } from '$lib/server/domain/tally';
 import { ballotIds } from '../helpers/ballot-ids';

@@ -17,7 +17,8 @@ import {
 } from '$lib/server/domain/points';
 import { addPointRule, updatePointRule } from '$lib/server/domain/points-rules';
 import { deleteResident } from '$lib/server/domain/roster';
-import { buildingRanking, myPoints, pointsStandings, standingsCsv } from '$lib/server/domain/points-views';
+import { buildingRanking, myPoints, pointsStandings } from '$lib/server/domain/points-views';
+import { standingsCsv } from '$lib/server/exports/points-export';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
 
 const at = (iso: string) => Date.parse(iso);

@@ -6,9 +6,8 @@ import {
 	fileProposal,
 	listProposals,
 	mergeProposal,
+	moveProposal,
 	proposalDetail,
-	putOnAgenda,
-	resolveProposal,
 	secondProposal
 } from '$lib/server/domain/proposals';
 import { demoDb, residentActor, staff } from '../helpers/demo-db';
@@ -36,9 +35,10 @@ describe('proposal statuses', () => {
 		const db = await demoDb();
 		const id = fileProposal(db, residentActor(db, '1栋'), input);
 		const facilitator = staff(db, 'facilitator');
-		expect(() => resolveProposal(db, facilitator, id)).toThrow('PROPOSAL_STATE');
-		putOnAgenda(db, facilitator, id);
-		resolveProposal(db, facilitator, id);
+		// The agenda and the resolution move proposals this way once they have authorized the step.
+		expect(() => moveProposal(db, id, 'resolved')).toThrow('PROPOSAL_STATE');
+		moveProposal(db, id, 'onAgenda');
+		moveProposal(db, id, 'resolved');
 		expect(db.select().from(proposal).get()!.status).toBe('resolved');
 		expect(() => declineProposal(db, facilitator, id, '重复')).toThrow('PROPOSAL_STATE');
 	});
@@ -68,7 +68,7 @@ describe('proposal statuses', () => {
 		const db = await demoDb();
 		const r = residentActor(db, '1栋');
 		const id = fileProposal(db, r, input);
-		expect(() => putOnAgenda(db, r, id)).toThrow('FORBIDDEN');
+		expect(() => declineProposal(db, r, id, '不同意')).toThrow('FORBIDDEN');
 	});
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { meeting } from '$lib/server/db/schema';
 import { giveFloor, markAttendance, raiseHand, setSpeechLimit } from '$lib/server/domain/attendance';
-import { closeMeeting, meetingState } from '$lib/server/domain/meetings';
+import { closeMeeting } from '$lib/server/domain/meetings';
+import { meetingState } from '$lib/server/domain/meeting-state';
 import { generateMinutes } from '$lib/server/domain/minutes-content';
 import { openDemoMeeting, residentActor } from '../helpers/demo-db';
 

@@ -20,7 +20,8 @@ import {
 	setHandCounts,
 	voterStatus
 } from '$lib/server/domain/ballots';
-import { closeMeeting, getMeeting, meetingState } from '$lib/server/domain/meetings';
+import { closeMeeting, getMeeting } from '$lib/server/domain/meetings';
+import { meetingState } from '$lib/server/domain/meeting-state';
 import { openPoll } from '$lib/server/domain/polls';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { addProposalToAgenda } from '$lib/server/domain/agenda';

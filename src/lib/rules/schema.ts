@@ -34,8 +34,6 @@ export const NODE = {
 	text: 'text'
 } as const;
 
-export const MARK = { bold: 'bold' } as const;
-
 /** The attribute holding a chapter's or clause's stable id. */
 export const ID_ATTR = 'id';
 

@@ -118,7 +118,6 @@ const PERMISSIONS = {
 	]
 } as const satisfies Record<string, readonly Who[]>;
 export type Action = keyof typeof PERMISSIONS;
-export const ACTIONS = Object.keys(PERMISSIONS) as Action[];
 
 function roleCovers(grant: RoleGrant, target: Scope): boolean {
 	switch (grant.scopeType) {
@@ -160,10 +159,6 @@ export function authorize(actor: Actor | null, action: Action, target: Scope): A
 export function canSomewhere(actor: Actor | null, action: Action): boolean {
 	const allowed: readonly Who[] = PERMISSIONS[action];
 	return actor?.roles.some((g) => allowed.includes(g.role)) ?? false;
-}
-
-export function hasRole(actor: Actor | null, role: StaffRole): boolean {
-	return actor?.roles.some((g) => g.role === role) ?? false;
 }
 
 export function communityScope(communityId: number): Scope {

@@ -5,6 +5,7 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { isDomainError } from './domain/errors';
+import { httpStatus } from './http-status';
 
 /** What is wrong with one field: left empty, longer than `max`, or not one of the allowed values. */
 export type FieldProblem =
@@ -79,16 +80,10 @@ export async function runAction<T>(
 		return await run();
 	} catch (e) {
 		if (!isDomainError(e)) throw e;
-		const status =
-			e.code === 'FORBIDDEN'
-				? 403
-				: e.code === 'UNAUTHENTICATED'
-					? 401
-					: e.code === 'NOT_FOUND'
-						? 404
-						: e.code === 'RATE_LIMITED'
-							? 429
-							: 400;
-		return fail(status, { code: e.code, details: e.details, values: values && withoutSecrets(values) });
+		return fail(httpStatus(e.code), {
+			code: e.code,
+			details: e.details,
+			values: values && withoutSecrets(values)
+		});
 	}
 }

@@ -1,6 +1,6 @@
 /**
  * Rate limits, all behind one small interface so the counters can move to a shared store when the app
- * runs as several nodes (DESIGN.md): every limiter is a rate-limiter-flexible limiter, in memory today;
+ * runs as several nodes (one node serves a county today): every limiter is a rate-limiter-flexible limiter, in memory today;
  * RateLimiterRedis or RateLimiterPostgres take the same options and the same calls.
  *
  * Two ways to count:

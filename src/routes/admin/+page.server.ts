@@ -1,6 +1,6 @@
 import { useDb } from '$lib/server/db';
 import { countRoster } from '$lib/server/domain/roster-queries';
-import { orError } from './forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {

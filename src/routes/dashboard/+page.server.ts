@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import { dashboardFor, dashboardPlaces } from '$lib/server/domain/dashboard';
 import { DomainError } from '$lib/server/domain/errors';
-import { orError } from '../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 /** Anything but a building id means the default place, rather than an error page. */

@@ -1,6 +1,6 @@
 import { useDb } from '$lib/server/db';
 import { listDispatches } from '$lib/server/domain/dispatches';
-import { orError } from '../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 /** A department liaison's inbox, or every dispatch of the community for its staff. */

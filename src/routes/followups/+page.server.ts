@@ -1,7 +1,7 @@
 import { shownStatus } from '$lib/followup';
 import { useDb } from '$lib/server/db';
 import { listFollowUps } from '$lib/server/domain/follow-ups';
-import { orError } from '../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) =>

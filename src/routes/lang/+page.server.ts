@@ -1,8 +1,7 @@
 import { redirect } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
 import { useDb } from '$lib/server/db';
-import { user } from '$lib/server/db/schema';
+import { setUserLocale } from '$lib/server/domain/accounts';
 import { sameSitePath } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,7 +15,7 @@ export const actions: Actions = {
 		const back = String(data.get('back') ?? '/');
 		if (isLocale(locale)) {
 			cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax' });
-			if (locals.user) useDb().update(user).set({ locale }).where(eq(user.id, locals.user.id)).run();
+			if (locals.user) setUserLocale(useDb(), locals.user.id, locale);
 		}
 		redirect(303, sameSitePath(back, url, '/'));
 	}

@@ -1,9 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
 import { can } from '$lib/server/authz';
-import { meeting } from '$lib/server/db/schema';
-import { canViewMeeting, meetingScope } from '$lib/server/domain/meetings';
+import { listMeetingsFor, meetingScope } from '$lib/server/domain/meetings';
 import { errorMessage } from '$lib/i18n';
 import { manageablePlaces, placeLabel } from './places.server';
 import type { PageServerLoad } from './$types';
@@ -15,12 +13,7 @@ export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
 	if (!actor) error(401, { message: errorMessage('UNAUTHENTICATED'), code: 'UNAUTHENTICATED' });
 	const db = useDb();
-	const meetings = db
-		.select()
-		.from(meeting)
-		.where(eq(meeting.communityId, actor.communityId))
-		.all()
-		.filter((m) => canViewMeeting(db, actor, m))
+	const meetings = listMeetingsFor(db, actor)
 		.sort(
 			(a, b) =>
 				ORDER[a.status] - ORDER[b.status] ||
@@ -33,7 +26,7 @@ export const load: PageServerLoad = ({ locals }) => {
 			place: m.place,
 			startsAt: m.startsAt.getTime(),
 			scope: placeLabel(db, actor.communityId, m.scopeType, m.scopeId),
-			mayManage: can(actor, 'meeting.manage', meetingScope(db, m)),
+			mayManage: m.canManage,
 			// The 两委 committee co-edits agendas of meetings not yet closed (the document is read-only after).
 			mayEditAgenda: m.status !== 'closed' && can(actor, 'agenda.edit', meetingScope(db, m))
 		}));

@@ -1,11 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
 import { canSomewhere } from '$lib/server/authz';
-import { building, household, resident } from '$lib/server/db/schema';
 import { listPointRules } from '$lib/server/domain/points-rules';
 import { buildingRanking, myPoints } from '$lib/server/domain/points-views';
-import { orError } from '../admin/forms.server';
+import { residentHome } from '$lib/server/domain/roster-queries';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 /** 我的积分: a resident's balance and history; every member sees the rules and the building ranking. */
@@ -15,15 +14,7 @@ export const load: PageServerLoad = ({ locals }) => {
 	const db = useDb();
 	return orError(() => {
 		const mine = actor.residentId ? myPoints(db, actor) : null;
-		const myBuilding = actor.residentId
-			? (db
-					.select({ id: building.id })
-					.from(resident)
-					.innerJoin(household, eq(resident.householdId, household.id))
-					.innerJoin(building, eq(household.buildingId, building.id))
-					.where(eq(resident.id, actor.residentId))
-					.get()?.id ?? null)
-			: null;
+		const myBuilding = actor.residentId ? (residentHome(db, actor.residentId)?.buildingId ?? null) : null;
 		return {
 			mine,
 			myBuilding,

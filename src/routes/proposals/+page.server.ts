@@ -1,10 +1,10 @@
 import * as v from 'valibot';
-import { asc, eq } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
-import { building, estate, PROPOSAL_CATEGORIES, PROPOSAL_STATUSES } from '$lib/server/db/schema';
+import { communityBuildings } from '$lib/server/domain/roster-queries';
+import { PROPOSAL_CATEGORIES, PROPOSAL_STATUSES } from '$lib/server/domain/vocabulary';
 import { listProposals, type ProposalFilter } from '$lib/server/domain/proposals';
 import { mayFile } from '$lib/server/domain/filing';
-import { orError } from '../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 /** Filters come from the query string; anything unknown is ignored rather than an error. */
@@ -29,13 +29,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 		sort: q.sort ?? 'newest'
 	};
 	const proposals = orError(() => listProposals(db, actor, filter));
-	const buildings = db
-		.select({ id: building.id, name: building.name, estateName: estate.name })
-		.from(building)
-		.leftJoin(estate, eq(building.estateId, estate.id))
-		.where(eq(building.communityId, actor!.communityId))
-		.orderBy(asc(estate.name), asc(building.name))
-		.all();
+	const buildings = communityBuildings(db, actor!.communityId);
 	return {
 		proposals: proposals.map((p) => ({ ...p, createdAt: p.createdAt.getTime() })),
 		buildings,

@@ -20,6 +20,6 @@ export function median(values: number[]): number {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Bench sizes scale down for development (BENCH_SCALE=0.1); the default run uses the sizes. */
+/** Bench sizes scale down for development (BENCH_SCALE=0.1); the default run uses the full sizes in docs/benchmarks.md. */
 export const SCALE = Number(process.env.BENCH_SCALE ?? '1') || 1;
 export const scaled = (n: number, min = 1) => Math.max(min, Math.round(n * SCALE));

@@ -8,7 +8,7 @@
  * pass every update to each other at once, except while a Chinese input method composes (see
  * pauseSync), when both directions wait:
  *  - ProseMirror puts the pinyin ("cun") into the document before the character (村) is chosen, and
- *    y-prosemirror would send it to everyone, residents watching included (y-prosemirror #81);
+ *    y-prosemirror would send it to everyone, residents watching included (y-prosemirror syncs every step as it happens);
  *  - a remote change that lands in the text node being composed makes ProseMirror redraw that node,
  *    which cancels the browser's composition: the pinyin stays in the text and the chosen character is
  *    added after it ("村min民", seen in tests/e2e/rules-editor.test.ts). ProseMirror only protects the

@@ -1,7 +1,7 @@
 /**
  * Hot-path queries built and prepared once per database handle instead of on every call: building a
  * Drizzle query (SQL text, field mapping, then better-sqlite3's prepare) cost more than running it on
- * the ballot and per-packet paths (issue 7 profiles: about half of castBallot and the socket guard).
+ * the ballot and per-packet paths (profiled: about half of castBallot and of the socket guard).
  * Use `sql.placeholder` for the values; the result maps rows exactly as the unprepared query would.
  */
 import type { Db } from './index';

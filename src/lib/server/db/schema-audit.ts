@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { community, user } from './schema';
+import { community, user } from './schema-core';
 
 export const AUDIT_ACTIONS = [
 	'poll.open',

@@ -4,7 +4,7 @@
  * old ballot id is answered with its own receipt.
  */
 import { integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { poll, pollVote, user, type BallotChannel } from './schema';
+import { poll, pollVote, user, type BallotChannel } from './schema-core';
 
 export const pollReplacedBallot = sqliteTable(
 	'poll_replaced_ballot',

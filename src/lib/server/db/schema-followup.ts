@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { community, department, meeting, proposal, resident, resolution, user } from './schema';
+import { community, department, meeting, proposal, resident, resolution, user } from './schema-core';
 
 const createdAt = () =>
 	integer('created_at', { mode: 'timestamp_ms' })

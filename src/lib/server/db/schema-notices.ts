@@ -4,7 +4,7 @@
  * the current one and nothing a resident was told is rewritten.
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { meeting, user } from './schema';
+import { meeting, user } from './schema-core';
 
 export const meetingNotice = sqliteTable(
 	'meeting_notice',

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { community, resident, user } from './schema';
+import { community, resident, user } from './schema-core';
 
 /**
  * What a rule is: the yearly base (基础分); points the app itself awards when a resident takes part

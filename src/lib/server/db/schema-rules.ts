@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { community, poll, resolution, user } from './schema';
+import { community, poll, resolution, user } from './schema-core';
 import type { Rules } from '$lib/rules/clauses';
 
 const createdAt = () =>

@@ -173,3 +173,8 @@ export function redeemInvitation(
 		return { userId, invitationId: inv.id };
 	});
 }
+
+/** Remembers the language an account chose, so its other devices start in it. */
+export function setUserLocale(db: Db, userId: number, locale: string) {
+	db.update(user).set({ locale }).where(eq(user.id, userId)).run();
+}

@@ -5,7 +5,7 @@
 import type { Db } from '../db';
 import { authorize, scopeWithin, type Actor } from '../authz';
 import { addItem, linkedProposals } from '$lib/agenda';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { DomainError } from './errors';
 import { agendaDocName, getMeeting, meetingScope } from './meetings';
 import { getProposal, moveProposal, proposalScope, type Proposal } from './proposals';

@@ -2,18 +2,16 @@
  * Council meetings (议事会): create, open, run (current item, item timer) and close. The agenda text is a
  * Yjs document; this module keeps what the server decides. All times are passed in for testability.
  */
-import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { linkedProposals } from '$lib/agenda';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Db } from '../db';
 import { prepared } from '../db/prepared';
 import { authorize, can, placeScope, type Actor, type Scope } from '../authz';
-import { attendance, meeting, poll, proposal, resident, speakerRequest, type VotingUnit } from '../db/schema';
+import { meeting, poll, proposal, speakerRequest, type VotingUnit } from '../db/schema';
 import { DomainError } from './errors';
 import { rotatesByDefault, type Body } from './bodies';
-import { countUnits, eligibleParticipants, quorumReached } from './eligibility';
-import { meetingPolls } from './polls';
 import { issueNotice } from './meeting-notice-versions';
 
 export type Meeting = typeof meeting.$inferSelect;
@@ -188,77 +186,6 @@ export function pauseTimer(db: Db, actor: Actor | null, meetingId: number, now =
 	requireLive(m);
 	if (!m.timerStartedAt) return;
 	db.update(meeting).set(pausedTimer(m, now)).where(eq(meeting.id, m.id)).run();
-}
-
-export type MeetingState = ReturnType<typeof meetingState>;
-
-/**
- * Everything a screen needs, in one value: sent first to every screen that joins or reconnects.
- * Public data only (names of speakers are shown in the courtyard anyway); who is present is in
- * `attendanceRoster`, for facilitators.
- */
-export function meetingState(db: Db, meetingId: number, now = Date.now()) {
-	const m = getMeeting(db, meetingId);
-	const eligible = eligibleParticipants(db, m, m.startsAt);
-	const eligibleIds = new Set(eligible.map((p) => p.residentId));
-	const present = db
-		.select({ residentId: attendance.residentId, householdId: attendance.householdId })
-		.from(attendance)
-		.where(and(eq(attendance.meetingId, m.id), eq(attendance.present, true)))
-		.all()
-		.filter((p) => eligibleIds.has(p.residentId));
-	const presentUnits = countUnits(present, m.votingUnit);
-	const eligibleUnits = countUnits(eligible, m.votingUnit);
-	const speakers = db
-		.select({
-			id: speakerRequest.id,
-			residentId: speakerRequest.residentId,
-			name: resident.name,
-			status: speakerRequest.status,
-			raisedAt: speakerRequest.raisedAt,
-			startedAt: speakerRequest.startedAt,
-			limitSeconds: speakerRequest.limitSeconds
-		})
-		.from(speakerRequest)
-		.innerJoin(resident, eq(speakerRequest.residentId, resident.id))
-		.where(and(eq(speakerRequest.meetingId, m.id), inArray(speakerRequest.status, ['waiting', 'speaking'])))
-		.orderBy(speakerRequest.id)
-		.all()
-		// The where clause leaves only open requests; the narrower type is what the protocol promises.
-		.map((s) => ({
-			...s,
-			status: s.status as 'waiting' | 'speaking',
-			raisedAt: s.raisedAt.getTime(),
-			startedAt: s.startedAt?.getTime() ?? null
-		}));
-	return {
-		meeting: {
-			id: m.id,
-			title: m.title,
-			status: m.status,
-			place: m.place,
-			startsAt: m.startsAt.getTime(),
-			votingUnit: m.votingUnit,
-			scopeType: m.scopeType,
-			scopeId: m.scopeId,
-			isPublic: m.isPublic,
-			currentItemId: m.currentItemId,
-			speechLimitSeconds: m.speechLimitSeconds
-		},
-		attendance: {
-			present: presentUnits,
-			eligible: eligibleUnits,
-			quorum: quorumReached(presentUnits, eligibleUnits)
-		},
-		speakers,
-		polls: meetingPolls(db, m.id),
-		timer: {
-			itemId: m.timerItemId,
-			running: m.timerStartedAt !== null,
-			elapsedMs: m.timerElapsedMs + (m.timerStartedAt ? now - m.timerStartedAt.getTime() : 0),
-			serverNow: now
-		}
-	};
 }
 
 /**

@@ -21,8 +21,9 @@ import {
 	speakerRequest,
 	user
 } from '../db/schema';
-import type { DocumentStore } from '../yjs';
-import { agendaDocName, getMeeting, meetingState, type Meeting } from './meetings';
+import type { DocumentStore } from './ports';
+import { agendaDocName, getMeeting, type Meeting } from './meetings';
+import { meetingState } from './meeting-state';
 import { pollView } from './polls';
 
 /** `name` is null in the public copy of a resident's signature (minutes.ts). */

@@ -6,16 +6,26 @@
  */
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import { authorize, can, type Actor } from '../authz';
-import { attendance, minutes, minutesSignature } from '../db/schema';
-import type { DocumentStore } from '../yjs';
+import {
+	attendance,
+	building,
+	household,
+	minutes,
+	minutesSignature,
+	poll,
+	pollVote,
+	resident
+} from '../db/schema';
+import type { DocumentStore } from './ports';
 import { DomainError, isDomainError, type ErrorCode } from './errors';
 import { canonicalJson } from './hash-chain';
 import { recordAudit } from './audit';
 import { canViewMeeting, getMeeting, meetingScope, type Meeting } from './meetings';
 import { generateMinutes, type MinutesContent } from './minutes-content';
+import { rulesOf } from './polls';
 
 export type { MinutesContent } from './minutes-content';
 export const MAX_SUMMARY = 5000;
@@ -215,4 +225,34 @@ export function getMinutes(db: Db, docs: DocumentStore, actor: Actor | null, mee
 		canExportBallots: mayEdit,
 		sign
 	};
+}
+
+/**
+ * The named ballots of the meeting's closed polls (`n` counts every poll of the meeting, from 1), for
+ * staff who may edit the minutes. Secret polls are left out: their choices are linked to nobody.
+ */
+export function namedBallots(db: Db, actor: Actor | null, meetingId: number) {
+	const mt = getMeeting(db, meetingId);
+	authorize(actor, 'minutes.edit', meetingScope(db, mt));
+	const polls = db.select().from(poll).where(eq(poll.meetingId, mt.id)).orderBy(asc(poll.id)).all();
+	return polls.flatMap((p, k) => {
+		if (p.status !== 'closed' || rulesOf(p).secret) return [];
+		const votes = db
+			.select({
+				choices: pollVote.choices,
+				channel: pollVote.channel,
+				at: pollVote.updatedAt,
+				name: resident.name,
+				unit: household.unit,
+				building: building.name
+			})
+			.from(pollVote)
+			.innerJoin(resident, eq(pollVote.voterResidentId, resident.id))
+			.innerJoin(household, eq(resident.householdId, household.id))
+			.innerJoin(building, eq(household.buildingId, building.id))
+			.where(eq(pollVote.pollId, p.id))
+			.orderBy(asc(building.name), asc(household.unit), asc(pollVote.id))
+			.all();
+		return [{ n: k + 1, poll: p, votes }];
+	});
 }

@@ -5,12 +5,10 @@
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { m } from '$lib/paraglide/messages';
 import type { Db } from '../db';
 import { buildingScope, can, communityScope, requireMember, type Actor } from '../authz';
 import { building, household, pointEntry, pointRule, resident, user } from '../db/schema';
 import { DomainError } from './errors';
-import { toCsv } from './minutes-export';
 import { ensurePointRules } from './points-rules';
 import { pointsBalance, pointsYear } from './points';
 
@@ -227,26 +225,4 @@ export function buildingRanking(
 		(r, i) => (r.rank = i > 0 && rows[i - 1].perResident === r.perResident ? rows[i - 1].rank : i + 1)
 	);
 	return { year, rows };
-}
-
-/** The standings as CSV for Excel (names and notes are typed text: formulas are neutralized). */
-export function standingsCsv(
-	db: Db,
-	actor: Actor | null,
-	filter: { buildingId?: number | null } = {},
-	now = Date.now()
-) {
-	const { year, rows } = pointsStandings(db, actor, filter, now);
-	return toCsv([
-		[
-			m.points_csv_building(),
-			m.points_csv_unit(),
-			m.points_csv_name(),
-			m.points_csv_balance(),
-			m.points_csv_earned({ year }),
-			m.points_csv_deducted({ year }),
-			m.points_csv_redeemed({ year })
-		],
-		...rows.map((r) => [r.building, r.unit, r.name, r.balance, r.earned, r.deducted, r.redeemed])
-	]);
 }

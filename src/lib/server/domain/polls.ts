@@ -11,7 +11,7 @@ import { prepared } from '../db/prepared';
 import type { Actor } from '../authz';
 import { handCount, poll, pollVote, resolution, rulesPoll, type BallotChannel } from '../db/schema';
 import { ballotBoxChoices } from './secret-ballots';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { DomainError } from './errors';
 import { recordAudit } from './audit';
 import { pollsChanged } from './meeting-events';

@@ -179,15 +179,6 @@ export function mergeProposal(
 	transition(db, actor, proposalId, 'merged', { mergedIntoId: intoId, updatedAt: new Date(now) });
 }
 
-/** Linking to a meeting's agenda; called by the agenda when a proposal is added to it. */
-export function putOnAgenda(db: Db, actor: Actor | null, proposalId: number) {
-	transition(db, actor, proposalId, 'onAgenda');
-}
-
-export function resolveProposal(db: Db, actor: Actor | null, proposalId: number) {
-	transition(db, actor, proposalId, 'resolved');
-}
-
 export type ProposalFilter = {
 	status?: ProposalStatus;
 	buildingId?: number;

@@ -4,7 +4,7 @@
  * the letter they received; one person carries at most three proxies; and the list of who votes for
  * whom is published to the meeting. (Self-service proxies of other bodies are in voters.ts.)
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db';
 import type { Actor } from '../authz';
@@ -12,7 +12,7 @@ import { proxy, resident } from '../db/schema';
 import { CLOSE_RELATIVES, MAX_WRITTEN_PROXIES, proxyPolicy, type CloseRelative } from './bodies';
 import { DomainError } from './errors';
 import { eligibleParticipants } from './eligibility';
-import { meetingFor } from './meetings';
+import { getMeeting, meetingFor } from './meetings';
 import { recordAudit } from './audit';
 import { requireNoOpenPoll, revokeActive } from './voters';
 
@@ -128,4 +128,30 @@ export function publishedProxies(db: Db, actor: Actor | null, meetingId: number)
 		.where(and(eq(proxy.meetingId, m.id), isNull(proxy.revokedAt)))
 		.orderBy(proxy.id)
 		.all();
+}
+
+/**
+ * 委托: the meeting's other eligible participants (neighbours in the same council) and this
+ * resident's standing designation; null when the resident is not a participant of this meeting.
+ */
+export function proxyChoices(db: Db, meetingId: number, residentId: number) {
+	const m = getMeeting(db, meetingId);
+	const eligible = eligibleParticipants(db, m, m.startsAt);
+	if (!eligible.some((e) => e.residentId === residentId)) return null;
+	const current =
+		db
+			.select({ residentId: proxy.proxyResidentId, name: resident.name })
+			.from(proxy)
+			.innerJoin(resident, eq(proxy.proxyResidentId, resident.id))
+			.where(
+				and(eq(proxy.meetingId, meetingId), eq(proxy.grantorResidentId, residentId), isNull(proxy.revokedAt))
+			)
+			.orderBy(desc(proxy.id))
+			.get() ?? null;
+	return {
+		choices: eligible
+			.filter((e) => e.residentId !== residentId)
+			.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName })),
+		current
+	};
 }

@@ -3,10 +3,21 @@
  * households, household groups with their members. Anyone who may view the community's roster
  * may read these.
  */
-import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db';
 import { authorize, communityScope, type Actor } from '../authz';
-import { building, department, estate, grid, household, householdGroup, resident, user } from '../db/schema';
+import {
+	building,
+	community,
+	department,
+	estate,
+	grid,
+	household,
+	householdGroup,
+	resident,
+	user
+} from '../db/schema';
 import { DomainError } from './errors';
 import { byName, NAMED, requireInCommunity } from './roster';
 
@@ -18,7 +29,8 @@ function rosterViewer(actor: Actor | null): Actor {
 export function countRoster(db: Db, actor: Actor | null) {
 	const c = rosterViewer(actor).communityId;
 	const n = (q: { get(): { n: number } | undefined }) => q.get()?.n ?? 0;
-	const inCommunity = (t: typeof estate) => n(db.select({ n: count() }).from(t).where(eq(t.communityId, c)));
+	const inCommunity = (t: SQLiteTable, communityId: AnySQLiteColumn) =>
+		n(db.select({ n: count() }).from(t).where(eq(communityId, c)));
 	const households = db
 		.select({ n: count() })
 		.from(household)
@@ -29,13 +41,13 @@ export function countRoster(db: Db, actor: Actor | null) {
 		.innerJoin(household, eq(resident.householdId, household.id))
 		.innerJoin(building, eq(household.buildingId, building.id));
 	return {
-		estates: inCommunity(estate),
-		grids: inCommunity(grid as unknown as typeof estate),
-		buildings: inCommunity(building as unknown as typeof estate),
+		estates: inCommunity(estate, estate.communityId),
+		grids: inCommunity(grid, grid.communityId),
+		buildings: inCommunity(building, building.communityId),
 		households: n(households.where(eq(building.communityId, c))),
 		residents: n(residents.where(eq(building.communityId, c))),
-		householdGroups: inCommunity(householdGroup as unknown as typeof estate),
-		departments: inCommunity(department as unknown as typeof estate),
+		householdGroups: inCommunity(householdGroup, householdGroup.communityId),
+		departments: inCommunity(department, department.communityId),
 		staff: n(
 			db
 				.select({ n: count() })
@@ -177,4 +189,45 @@ export function listNames(db: Db, actor: Actor | null, kind: 'householdGroup' | 
 		.where(eq(t.communityId, c))
 		.all()
 		.sort((a, b) => byName(a.name, b.name));
+}
+
+/** The community's name, for headings ('' if it is gone). */
+export function communityName(db: Db, communityId: number): string {
+	return (
+		db.select({ name: community.name }).from(community).where(eq(community.id, communityId)).get()?.name ?? ''
+	);
+}
+
+/** Where a resident lives: their building (id and name) and unit; null for an unknown resident. */
+export function residentHome(db: Db, residentId: number) {
+	return (
+		db
+			.select({ buildingId: building.id, building: building.name, unit: household.unit })
+			.from(resident)
+			.innerJoin(household, eq(resident.householdId, household.id))
+			.innerJoin(building, eq(household.buildingId, building.id))
+			.where(eq(resident.id, residentId))
+			.get() ?? null
+	);
+}
+
+/** The community's buildings with their estate's name, ordered by estate and building (for filters). */
+export function communityBuildings(db: Db, communityId: number) {
+	return db
+		.select({ id: building.id, name: building.name, estateName: estate.name })
+		.from(building)
+		.leftJoin(estate, eq(building.estateId, estate.id))
+		.where(eq(building.communityId, communityId))
+		.orderBy(asc(estate.name), asc(building.name))
+		.all();
+}
+
+/** The names of these buildings, in Chinese collation order. */
+export function buildingNames(db: Db, ids: number[]) {
+	return db
+		.select({ id: building.id, name: building.name })
+		.from(building)
+		.where(inArray(building.id, ids))
+		.all()
+		.sort((a, b) => a.name.localeCompare(b.name, 'zh'));
 }

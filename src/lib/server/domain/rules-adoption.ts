@@ -10,7 +10,7 @@ import { clausesOf, type Rules } from '$lib/rules/clauses';
 import type { Db, Tx } from '../db';
 import { authorize, communityScope, type Actor } from '../authz';
 import { resolution, rulesAdoption, rulesPoll, rulesPublication, rulesVersion, user } from '../db/schema';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { DomainError } from './errors';
 import { chainHash, GENESIS_HASH } from './hash-chain';
 import { getMeeting, meetingScope, type Meeting } from './meetings';

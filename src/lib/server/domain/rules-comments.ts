@@ -9,7 +9,7 @@ import { rulesDocName } from '$lib/rules/schema';
 import type { Db } from '../db';
 import type { Actor } from '../authz';
 import { rulesComment, user } from '../db/schema';
-import type { DocumentStore } from '../yjs';
+import type { DocumentStore } from './ports';
 import { DomainError } from './errors';
 import { recordEdits, rulesCommenter, rulesEditor, rulesReader } from './rules-versions';
 

@@ -11,7 +11,7 @@ import { rulesDocName } from '$lib/rules/schema';
 import type { Db, Tx } from '../db';
 import { authorize, communityScope, type Actor } from '../authz';
 import { rulesEdit, rulesVersion, user } from '../db/schema';
-import type { DocumentStore, EditListener } from '../yjs';
+import type { DocumentStore, EditListener } from './ports';
 import { DomainError } from './errors';
 import { parseDocumentName } from './documents';
 

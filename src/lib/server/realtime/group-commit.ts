@@ -2,7 +2,7 @@
  * Group commit: ballots arriving in the same tick are stored in one SQLite transaction (one fsync
  * with synchronous=FULL) instead of one each, and each sender is answered only after that commit.
  * Every job runs in its own savepoint, so one refused ballot does not undo the others.
- * Measured (issue 7): one commit per ballot ~5k/s; 100 per transaction ~450k/s.
+ * Measured (docs/benchmarks.md): one commit per ballot ~5k/s; 100 per transaction ~450k/s.
  */
 import type { Db } from '../db';
 import { createTickBatch } from './tick-batch';

@@ -6,14 +6,14 @@
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { ConnectError, CloseCode, SOCKET_PATH, YJS_PATH_PREFIX } from '$lib/realtime/protocol';
-import type { ClientToServerEvents, ServerToClientEvents } from '$lib/realtime/protocol';
 import type { Db } from '../db';
 import { documentAccess, documentBudget, recordDocumentRefusal } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
 import { onPollsChanged } from '../domain/meeting-events';
-import { createYjsServer, type DocumentStore, type YjsConnectionContext, type YjsServer } from '../yjs';
+import type { DocumentStore } from '../domain/ports';
+import { createYjsServer, type YjsConnectionContext, type YjsServer } from '../yjs';
 import { rulesEditListener } from '../domain/rules-versions';
 import { memoryLimiter } from '../rate-limit';
 import { startSweeps } from '../sweeps';
@@ -30,30 +30,18 @@ import { projectorHandshake, registerMeetingHandlers, startMeetingBroadcasts } f
 import { registerPollHandlers, startPollScheduler } from './poll';
 import { createGroupCommit } from './group-commit';
 import { sessionRoom, userRoom } from './rooms';
+import type { AppSocket, Io } from './types';
 
 export { broadcastMeetingState } from './meeting';
 
-/** A logged-in user, or the anonymous projector of one public meeting (it may only join that one). */
-export type SocketData =
-	| (Authenticated & { projectorMeetingId?: undefined })
-	| { actor: null; sessionId: null; projectorMeetingId: number };
-export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-/** What every handler factory receives (CONVENTIONS: handlers are factories over their dependencies). */
-export type HandlerDeps = { io: Io; socket: AppSocket; db: Db; docs: DocumentStore };
+export type { AppSocket, HandlerDeps, Io, SocketData } from './types';
 
-let io: Io | undefined;
 let yjsServer: YjsServer | undefined;
 
 /** The co-edited documents, for domain rules that change one (e.g. linking a proposal into an agenda). */
 export function getYjs(): DocumentStore {
 	if (!yjsServer) throw new Error('realtime not attached');
 	return yjsServer;
-}
-
-/** The Socket.IO server, for form actions that broadcast (undefined during `vite build`). */
-export function getIo(): Io | undefined {
-	return io;
 }
 
 export function attachRealtime(
@@ -140,7 +128,7 @@ export function attachRealtime(
 	server.on('connection', (socket) => {
 		socket.use(guardPackets(socket, db));
 		if (socket.data.actor) {
-			socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
+			void socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.actor.userId)]);
 			socket.once('disconnect', rights.watch(socket.data.sessionId, socket.data.expiresAt));
 		}
 		registerMeetingHandlers({ io: server, socket, db, docs: yjs });
@@ -199,7 +187,6 @@ export function attachRealtime(
 		});
 	}
 
-	io = server;
 	yjsServer = yjs;
 	return {
 		io: server,
@@ -212,8 +199,7 @@ export function attachRealtime(
 			rights.close();
 			await yjs.close();
 			server.disconnectSockets(true);
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-			io = undefined;
+			await new Promise<void>((resolve) => void server.close(() => resolve()));
 			yjsServer = undefined;
 		}
 	};

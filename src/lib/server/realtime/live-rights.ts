@@ -15,7 +15,7 @@ import { authenticateSession, type Authenticated } from './handshake';
 import { meFor } from './meeting';
 import { meetingIdOfRoom, meetingRoom, projectorRoom, sessionRoom, userRoom } from './rooms';
 import { createSessionTimers } from './session-timers';
-import type { AppSocket, Io } from './index';
+import type { AppSocket, Io } from './types';
 
 export function startLiveRights({ io, db }: { io: Io; db: Db }) {
 	const timers = createSessionTimers(db);
@@ -48,8 +48,8 @@ export function startLiveRights({ io, db }: { io: Io; db: Db }) {
 				socket.emit('meeting:me', { meetingId, me: meFor(db, auth.actor, meeting) });
 				continue;
 			}
-			socket.leave(meetingRoom(meetingId));
-			socket.leave(projectorRoom(meetingId));
+			void socket.leave(meetingRoom(meetingId));
+			void socket.leave(projectorRoom(meetingId));
 			socket.emit('meeting:left', { meetingId, code: 'FORBIDDEN' });
 		}
 	}

@@ -28,17 +28,17 @@ import {
 	closeMeeting,
 	getMeeting,
 	meetingScope,
-	meetingState,
 	openMeeting,
 	pauseTimer,
 	setCurrentItem,
 	startTimer,
 	type Meeting
 } from '../domain/meetings';
+import { meetingState } from '../domain/meeting-state';
 import { answer, parsePayload } from './envelope';
 import { joinBatch } from './join-batch';
 import { meetingRoom, projectorRoom, userRoom } from './rooms';
-import type { HandlerDeps, Io } from './index';
+import type { HandlerDeps, Io } from './types';
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1));
 const JoinSchema = v.strictObject({ meetingId: Id, as: v.picklist(['phone', 'console', 'projector']) });

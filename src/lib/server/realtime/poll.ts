@@ -22,7 +22,7 @@ import { closeDuePolls, closePoll, nextPollDeadline, withdrawPoll } from '../dom
 import { answer, parsePayload } from './envelope';
 import type { createGroupCommit } from './group-commit';
 import { broadcastMeetingState } from './meeting';
-import type { HandlerDeps } from './index';
+import type { HandlerDeps } from './types';
 
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1));
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from '../db/index';
 import type { YjsConnectionContext } from './connection';
-import type * as Y from 'yjs';
 import { startYjsServer } from './server';
 
 /**
@@ -12,10 +11,10 @@ import { startYjsServer } from './server';
  */
 export type { YjsConnectionContext } from './connection';
 export { YjsCloseCode } from './close-codes';
-export type { EditListener } from './shared-doc';
+export type { DocumentStore, EditListener } from '../domain/ports';
 export type { YjsRefusal } from './budget';
 export type { Reauthorization } from './server';
-import type { EditListener } from './shared-doc';
+import type { DocumentStore, EditListener } from '../domain/ports';
 import type { YjsConnectionContext as Context } from './connection';
 import type { YjsRefusal } from './budget';
 import type { Reauthorization } from './server';
@@ -37,19 +36,6 @@ export type YjsServer = {
 	/** For tests and benchmarks: number of loaded docs and connections. */
 	stats(): { docs: number; connections: number };
 } & DocumentStore;
-
-/** What the domain layer may do with co-edited documents (a port, so rules do not depend on the transport). */
-export type DocumentStore = {
-	/** Changes a document from the server; stored and relayed like any client edit. */
-	change(docName: string, fn: (doc: Y.Doc) => void): void;
-	/** Reads a document's current state. */
-	read<T>(docName: string, fn: (doc: Y.Doc) => T): T;
-	/**
-	 * Closes every connection to a loaded document with `YjsCloseCode.reauthorize`, so clients
-	 * reconnect and are authorized afresh (call after permissions change). No-op if nobody has it open.
-	 */
-	reconnectAll(docName: string, reason: string): void;
-};
 
 export function createYjsServer(opts: {
 	db: Db;

@@ -6,7 +6,8 @@ import { YjsCloseCode } from './close-codes';
 import { Connection, type YjsConnectionContext } from './connection';
 import { handleMessage, YjsProtocolError } from './protocol';
 import { WriteBudgets, YjsRefusedError, type YjsRefusal } from './budget';
-import { SharedDoc, type EditListener } from './shared-doc';
+import type { EditListener } from '../domain/ports';
+import { SharedDoc } from './shared-doc';
 import { loadDocState } from './store';
 import * as Y from 'yjs';
 

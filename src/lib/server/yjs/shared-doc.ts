@@ -1,13 +1,11 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { Db } from '../db/index';
+import type { EditListener } from '../domain/ports';
 import { YjsCloseCode } from './close-codes';
 import type { Connection } from './connection';
 import { encodeAwarenessMessage, encodeSyncStep1Message, encodeUpdateMessage } from './protocol';
 import { appendUpdate, compactDoc, loadDocState } from './store';
-
-/** Called after a client's stored change (e.g. to record who edited which clause). */
-export type EditListener = (docName: string, userId: number, tr: Y.Transaction) => void;
 
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
 

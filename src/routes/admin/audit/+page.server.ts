@@ -1,6 +1,6 @@
 import { useDb } from '$lib/server/db';
 import { AUDIT_PAGE, auditLog } from '$lib/server/domain/audit';
-import { orError } from '../forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent, url }) => {

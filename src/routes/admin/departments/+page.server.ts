@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import * as roster from '$lib/server/domain/roster';
 import { listNames } from '$lib/server/domain/roster-queries';
-import { act, id, orError, text64 } from '../forms.server';
+import { act, id, orError, text64 } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {

@@ -3,7 +3,7 @@ import { useDb } from '$lib/server/db';
 import * as roster from '$lib/server/domain/roster';
 import { parseArea, setOwnership, setRollFlags } from '$lib/server/domain/roster-rolls';
 import { listHouseholds, listNames, listPlaces } from '$lib/server/domain/roster-queries';
-import { act, birthYear, id, optionalId, orError, phone, text64 } from '../forms.server';
+import { act, birthYear, id, optionalId, orError, phone, text64 } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent, url }) => {

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { useDb } from '$lib/server/db';
 import { importColumns, importRosterCsv } from '$lib/server/domain/roster-import';
 import { runAction } from '$lib/server/forms';
-import { failed } from '../forms.server';
+import { failed } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A county-sized roster is well under this; anything bigger is the wrong file. */

@@ -8,7 +8,7 @@ import {
 	listInvitationBuildings
 } from '$lib/server/domain/access';
 import { parseForm, runAction, formValues } from '$lib/server/forms';
-import { failed, id, orError } from '../forms.server';
+import { failed, id, orError } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 /**

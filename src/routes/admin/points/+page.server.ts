@@ -5,9 +5,8 @@ import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { grantBasePoints, pointsYear, recordPointEntry, redeemPoints } from '$lib/server/domain/points';
 import { listPointRules } from '$lib/server/domain/points-rules';
 import { buildingRanking, pointsStandings, standingsReach } from '$lib/server/domain/points-views';
-import { building } from '$lib/server/db/schema';
-import { inArray } from 'drizzle-orm';
-import { act, failed, id, orError } from '../forms.server';
+import { buildingNames } from '$lib/server/domain/roster-queries';
+import { act, failed, id, orError } from '$lib/server/form-actions';
 import { note, optionalPoints, points, requestKey } from './points.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,12 +23,7 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
 		const wanted = Number(url.searchParams.get('building')) || null;
 		const selected =
 			wanted && reach.buildingIds.includes(wanted) ? wanted : reach.community ? null : reach.buildingIds[0];
-		const buildings = db
-			.select({ id: building.id, name: building.name })
-			.from(building)
-			.where(inArray(building.id, reach.buildingIds))
-			.all()
-			.sort((a, b) => a.name.localeCompare(b.name, 'zh'));
+		const buildings = buildingNames(db, reach.buildingIds);
 		return {
 			reachAll: reach.community,
 			buildings,

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { community, ROLES, SCOPE_TYPES } from '$lib/server/db/schema';
+import { ROLES, SCOPE_TYPES } from '$lib/server/domain/vocabulary';
 import {
 	assignRole,
 	createStaff,
@@ -10,8 +9,8 @@ import {
 	removeRoleAssignment,
 	ROLE_SCOPES
 } from '$lib/server/domain/access';
-import { listNames, listPlaces } from '$lib/server/domain/roster-queries';
-import { act, id, orError, text64 } from '../forms.server';
+import { communityName as nameOfCommunity, listNames, listPlaces } from '$lib/server/domain/roster-queries';
+import { act, id, orError, text64 } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {
@@ -20,9 +19,7 @@ export const load: PageServerLoad = async ({ locals, parent }) => {
 	const actor = locals.actor!; // the layout's guard has checked
 	return orError(() => {
 		const places = listPlaces(db, actor);
-		const communityName =
-			db.select({ name: community.name }).from(community).where(eq(community.id, actor.communityId)).get()
-				?.name ?? '';
+		const communityName = nameOfCommunity(db, actor.communityId);
 		// Every place a role can be held in, as one "type:id" choice.
 		const scopes = [
 			{ value: `community:${actor.communityId}`, type: 'community' as const, label: communityName },

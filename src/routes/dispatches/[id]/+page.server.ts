@@ -5,7 +5,7 @@ import { can, communityScope, departmentScope } from '$lib/server/authz';
 import { useDb } from '$lib/server/db';
 import { dispatchView, liaisonStep, provideInfo, stepsFor } from '$lib/server/domain/dispatches';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
-import { failed, orError } from '../../admin/forms.server';
+import { failed, orError } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 const Id = v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));

@@ -8,8 +8,8 @@ import { assignFollowUp, reportProgress, requireReporter } from '$lib/server/dom
 import { rateFollowUp } from '$lib/server/domain/ratings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { removePhotos, storePhotos } from '$lib/server/photos';
-import { failed, orError } from '../../admin/forms.server';
-import { followUpPage } from '../followups.server';
+import { failed, orError } from '$lib/server/form-actions';
+import { followUpPage } from '$lib/server/domain/follow-up-page';
 import type { Actions, PageServerLoad } from './$types';
 
 const Id = v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));

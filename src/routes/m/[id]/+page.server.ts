@@ -1,12 +1,8 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { useDb, type Db } from '$lib/server/db';
-import { proxy, resident } from '$lib/server/db/schema';
+import { useDb } from '$lib/server/db';
 import { proxyPolicy } from '$lib/server/domain/bodies';
 import { participantStatus } from '$lib/server/domain/attendance';
 import { voterStatus } from '$lib/server/domain/ballots';
-import { eligibleParticipants } from '$lib/server/domain/eligibility';
-import { getMeeting } from '$lib/server/domain/meetings';
-import { publishedProxies } from '$lib/server/domain/proxies';
+import { proxyChoices, publishedProxies } from '$lib/server/domain/proxies';
 import { meetingForScreen, storedAgenda } from './access.server';
 import type { PageServerLoad } from './$types';
 
@@ -35,29 +31,3 @@ export const load: PageServerLoad = ({ locals, params }) => {
 				: null
 	};
 };
-
-/**
- * 委托: the meeting's other eligible participants (neighbours in the same council) and this
- * resident's standing designation; null when the resident is not a participant of this meeting.
- */
-function proxyChoices(db: Db, meetingId: number, residentId: number) {
-	const m = getMeeting(db, meetingId);
-	const eligible = eligibleParticipants(db, m, m.startsAt);
-	if (!eligible.some((e) => e.residentId === residentId)) return null;
-	const current =
-		db
-			.select({ residentId: proxy.proxyResidentId, name: resident.name })
-			.from(proxy)
-			.innerJoin(resident, eq(proxy.proxyResidentId, resident.id))
-			.where(
-				and(eq(proxy.meetingId, meetingId), eq(proxy.grantorResidentId, residentId), isNull(proxy.revokedAt))
-			)
-			.orderBy(desc(proxy.id))
-			.get() ?? null;
-	return {
-		choices: eligible
-			.filter((e) => e.residentId !== residentId)
-			.map((e) => ({ residentId: e.residentId, name: e.name, unit: e.unit, buildingName: e.buildingName })),
-		current
-	};
-}

@@ -14,9 +14,9 @@ import {
 	canViewMeeting,
 	getMeeting,
 	meetingScope,
-	meetingState,
 	type Meeting
 } from '$lib/server/domain/meetings';
+import { meetingState } from '$lib/server/domain/meeting-state';
 import { getYjs } from '$lib/server/realtime';
 
 export function parseMeetingId(raw: string): number {

@@ -1,12 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { BODIES, MEETING_SCOPES, VOTING_UNITS } from '$lib/server/db/schema';
+import { BODIES, MEETING_SCOPES, VOTING_UNITS } from '$lib/server/domain/vocabulary';
 import { NOTICE } from '$lib/server/domain/bodies';
 import { createMeeting } from '$lib/server/domain/meetings';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
-import { failed } from '../../admin/forms.server';
+import { failed } from '$lib/server/form-actions';
 import { manageablePlaces } from '../places.server';
 import { chinaTime, text } from '../schemas.server';
 import type { Actions, PageServerLoad } from './$types';

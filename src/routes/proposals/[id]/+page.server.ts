@@ -1,16 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import { useDb } from '$lib/server/db';
-import { building, estate, meeting, proposal, user } from '$lib/server/db/schema';
-import { can } from '$lib/server/authz';
 import { getYjs } from '$lib/server/realtime';
-import { addProposalToAgenda, listedOnAgenda } from '$lib/server/domain/agenda';
-import { meetingScope } from '$lib/server/domain/meetings';
-import { declineProposal, mergeProposal, proposalDetail, secondProposal } from '$lib/server/domain/proposals';
+import { addProposalToAgenda } from '$lib/server/domain/agenda';
+import { proposalPage } from '$lib/server/domain/proposal-page';
+import { declineProposal, mergeProposal, secondProposal } from '$lib/server/domain/proposals';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { errorMessage } from '$lib/i18n';
-import { failed, orError } from '../../admin/forms.server';
+import { failed, orError } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const idString = v.pipe(v.string(), v.trim(), v.regex(/^[1-9]\d{0,14}$/), v.transform(Number));
@@ -21,84 +18,8 @@ function proposalId(params: { id: string }): number {
 	return id.output;
 }
 
-export const load: PageServerLoad = ({ locals, params }) => {
-	const db = useDb();
-	const actor = locals.actor;
-	const id = proposalId(params);
-	const detail = orError(() => proposalDetail(db, actor, id));
-	const p = detail.proposal;
-	const filer = detail.onBehalf
-		? db.select({ name: user.displayName }).from(user).where(eq(user.id, p.filedByUserId)).get()
-		: undefined;
-	const about = p.buildingId
-		? db.select({ name: building.name }).from(building).where(eq(building.id, p.buildingId)).get()?.name
-		: p.estateId
-			? db.select({ name: estate.name }).from(estate).where(eq(estate.id, p.estateId)).get()?.name
-			: undefined;
-	const mergedInto = p.mergedIntoId
-		? db
-				.select({ id: proposal.id, title: proposal.title })
-				.from(proposal)
-				.where(eq(proposal.id, p.mergedIntoId))
-				.get()
-		: undefined;
-	const listedAt = listedOnAgenda(getYjs(), p);
-	const onAgenda =
-		listedAt === null
-			? null
-			: (db
-					.select({ id: meeting.id, title: meeting.title })
-					.from(meeting)
-					.where(eq(meeting.id, listedAt))
-					.get() ?? null);
-	let manage = null;
-	if (detail.mayManage) {
-		const mergeTargets = db
-			.select({ id: proposal.id, title: proposal.title })
-			.from(proposal)
-			.where(
-				and(
-					eq(proposal.communityId, p.communityId),
-					inArray(proposal.status, ['open', 'onAgenda']),
-					ne(proposal.id, p.id)
-				)
-			)
-			.orderBy(desc(proposal.id))
-			.limit(200)
-			.all();
-		const meetings = db
-			.select()
-			.from(meeting)
-			.where(and(eq(meeting.communityId, p.communityId), inArray(meeting.status, ['draft', 'live'])))
-			.orderBy(meeting.startsAt)
-			.all()
-			.filter((m) => can(actor, 'meeting.manage', meetingScope(db, m)))
-			.map((m) => ({ id: m.id, title: m.title, startsAt: m.startsAt.getTime(), status: m.status }));
-		manage = { mergeTargets, meetings };
-	}
-	return {
-		proposal: {
-			id: p.id,
-			title: p.title,
-			description: p.description,
-			category: p.category,
-			status: p.status,
-			secondCount: p.secondCount,
-			declineReason: p.declineReason,
-			createdAt: p.createdAt.getTime(),
-			isEstate: !p.buildingId
-		},
-		about: about ?? null,
-		proposer: detail.proposer?.name ?? '',
-		filer: filer?.name ?? null,
-		mergedInto: mergedInto ?? null,
-		/** The meeting whose agenda lists it: then it is not offered for an agenda again. */
-		onAgenda,
-		seconded: detail.seconded,
-		maySecond: detail.maySecond,
-		manage
-	};
-};
+export const load: PageServerLoad = ({ locals, params }) =>
+	orError(() => proposalPage(useDb(), getYjs(), locals.actor, proposalId(params)));
 
 /** Parses, runs the domain call; the page reloads its data, `done` says what happened. */
 async function act<S extends v.GenericSchema>(

@@ -1,13 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
-import { PROPOSAL_CATEGORIES } from '$lib/server/db/schema';
+import { PROPOSAL_CATEGORIES } from '$lib/server/domain/vocabulary';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { enforce, proposalLimiter } from '$lib/server/rate-limit';
 import { errorMessage } from '$lib/i18n';
 import { error } from '@sveltejs/kit';
-import { failed } from '../../admin/forms.server';
+import { failed } from '$lib/server/form-actions';
 import { behalfResidents, buildingOption, mayFileOnBehalf, mayFileOwn } from '$lib/server/domain/filing';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -5,7 +5,7 @@ import { listMeetingsFor } from '$lib/server/domain/meetings';
 import { adoptedClauses, publishable, publishRules, putRulesToVote } from '$lib/server/domain/rules-adoption';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { getYjs } from '$lib/server/realtime';
-import { failed, orError } from '../../admin/forms.server';
+import { failed, orError } from '$lib/server/form-actions';
 import { ms, rulesContext } from '../rules.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -8,7 +8,7 @@ import {
 	replyToComment
 } from '$lib/server/domain/rules-comments';
 import { getYjs } from '$lib/server/realtime';
-import { act, id, orError } from '../../admin/forms.server';
+import { act, id, orError } from '$lib/server/form-actions';
 import { ms, rulesContext } from '../rules.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -9,7 +9,7 @@ import { errorMessage } from '$lib/i18n';
 import { useDb } from '$lib/server/db';
 import { listCommunities, publicCommunity } from '$lib/server/domain/notice-board';
 import { listPublications } from '$lib/server/domain/rules-adoption';
-import { orError } from '../../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import { ms } from '../rules.server';
 import type { PageServerLoad } from './$types';
 

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import { changesSince, listVersions, saveVersion } from '$lib/server/domain/rules-versions';
 import { getYjs } from '$lib/server/realtime';
-import { act, orError } from '../../admin/forms.server';
+import { act, orError } from '$lib/server/form-actions';
 import { ms, rulesContext } from '../rules.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -5,7 +5,7 @@ import { can, communityScope } from '$lib/server/authz';
 import { reversePointEntry } from '$lib/server/domain/points';
 import { residentLedger } from '$lib/server/domain/points-views';
 import { errorMessage } from '$lib/i18n';
-import { act, id, orError } from '../../forms.server';
+import { act, id, orError } from '$lib/server/form-actions';
 import { note } from '../points.server';
 import type { Actions, PageServerLoad } from './$types';
 

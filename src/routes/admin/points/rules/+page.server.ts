@@ -4,7 +4,7 @@ import { useDb } from '$lib/server/db';
 import { can, communityScope } from '$lib/server/authz';
 import { addPointRule, listPointRules, updatePointRule } from '$lib/server/domain/points-rules';
 import { errorMessage } from '$lib/i18n';
-import { act, id, text64 } from '../../forms.server';
+import { act, id, text64 } from '$lib/server/form-actions';
 import { optionalPoints, points } from '../points.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 import { useDb } from '$lib/server/db';
-import { standingsCsv } from '$lib/server/domain/points-views';
-import { orError } from '../../forms.server';
+import { standingsCsv } from '$lib/server/exports/points-export';
+import { orError } from '$lib/server/form-actions';
 import type { RequestHandler } from './$types';
 
 /** The standings of a building or of every building the staff member reaches, as CSV for Excel. */

@@ -9,7 +9,7 @@ import { parseForm, runAction } from '$lib/server/forms';
 import { getMinutes, MAX_SUMMARY, saveSummary, signMinutes } from '$lib/server/domain/minutes';
 import { getYjs } from '$lib/server/realtime';
 import { parseMeetingId } from '../../../m/[id]/access.server';
-import { failed, orError } from '../../../admin/forms.server';
+import { failed, orError } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, params }) => {

@@ -4,7 +4,7 @@ import { useDb } from '$lib/server/db';
 import { meetingNoticeView, noticeCalendar } from '$lib/server/domain/meeting-notices';
 import { errorMessage } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
-import { orError } from '../../../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import { MeetingId } from '../../schemas.server';
 import type { RequestHandler } from './$types';
 

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { useDb } from '$lib/server/db';
 import { meetingNoticeView } from '$lib/server/domain/meeting-notices';
 import { errorMessage } from '$lib/i18n';
-import { orError } from '../../../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import { MeetingId } from '../../schemas.server';
 import type { RequestHandler } from './$types';
 

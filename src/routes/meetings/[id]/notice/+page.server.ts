@@ -7,7 +7,7 @@ import { agendaDocName } from '$lib/server/domain/meetings';
 import { meetingNoticeView } from '$lib/server/domain/meeting-notices';
 import { getYjs } from '$lib/server/realtime';
 import { errorMessage } from '$lib/i18n';
-import { orError } from '../../../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import { placeLabel } from '../../places.server';
 import { MeetingId } from '../../schemas.server';
 import type { PageServerLoad } from './$types';

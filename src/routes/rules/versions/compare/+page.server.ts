@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { diffRules } from '$lib/rules/diff';
 import { useDb } from '$lib/server/db';
 import { getVersion } from '$lib/server/domain/rules-versions';
-import { orError } from '../../../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import { rulesContext } from '../../rules.server';
 import type { PageServerLoad } from './$types';
 

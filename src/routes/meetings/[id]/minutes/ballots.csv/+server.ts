@@ -1,7 +1,7 @@
 import { useDb } from '$lib/server/db';
-import { ballotsCsv } from '$lib/server/domain/minutes-export';
+import { ballotsCsv } from '$lib/server/exports/minutes-export';
 import { parseMeetingId } from '../../../../m/[id]/access.server';
-import { orError } from '../../../../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { RequestHandler } from './$types';
 
 /** Named ballots of the meeting's closed polls as CSV, for staff who may edit the minutes only. */

@@ -1,9 +1,9 @@
 import { useDb } from '$lib/server/db';
 import { getMinutes } from '$lib/server/domain/minutes';
-import { toMarkdown } from '$lib/server/domain/minutes-export';
+import { toMarkdown } from '$lib/server/exports/minutes-export';
 import { getYjs } from '$lib/server/realtime';
 import { parseMeetingId } from '../../../../m/[id]/access.server';
-import { orError } from '../../../../admin/forms.server';
+import { orError } from '$lib/server/form-actions';
 import type { RequestHandler } from './$types';
 
 /** The minutes as a Markdown file, for whoever may read them (drafts say so at the top). */

@@ -1,5 +1,5 @@
 /**
- * What every roster form action shares: field schemas, and the one shape of an action (parse →
+ * What form actions and loads share: field schemas, and the one shape of an action (parse →
  * domain call → say which form succeeded). Each form posts a hidden `form` id so the page can show
  * the outcome next to the form that was sent, not at the top of a long page.
  */
@@ -9,6 +9,7 @@ import { useDb, type Db } from '$lib/server/db';
 import type { Actor } from '$lib/server/authz';
 import { isDomainError } from '$lib/server/domain/errors';
 import { formValues, parseForm, runAction, type FormFailure } from '$lib/server/forms';
+import { httpStatus } from '$lib/server/http-status';
 import { errorMessage } from '$lib/i18n';
 
 export const text64 = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64));
@@ -71,8 +72,6 @@ export function orError<T>(run: () => T): T {
 		return run();
 	} catch (e) {
 		if (!isDomainError(e)) throw e;
-		const status =
-			e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'FORBIDDEN' ? 403 : e.code === 'NOT_FOUND' ? 404 : 400;
-		error(status, { message: errorMessage(e.code), code: e.code });
+		error(httpStatus(e.code), { message: errorMessage(e.code), code: e.code });
 	}
 }

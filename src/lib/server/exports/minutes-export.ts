@@ -3,7 +3,6 @@
  * staff. Secret polls are never exported per voter (their choices are not linked to anyone anyway).
  * Words come from the requester's language; the content itself holds only codes and numbers.
  */
-import { asc, eq } from 'drizzle-orm';
 import { m } from '$lib/paraglide/messages';
 import { label } from '$lib/i18n';
 import { MEETING_BODY } from '$lib/meeting-labels';
@@ -24,11 +23,10 @@ import {
 	turnoutLine
 } from '$lib/components/poll/format';
 import type { Db } from '../db';
-import { authorize, type Actor } from '../authz';
-import { building, household, poll, pollVote, resident } from '../db/schema';
-import { getMeeting, meetingScope } from './meetings';
-import type { MinutesContent, MinutesPoll } from './minutes-content';
-import { rulesOf } from './polls';
+import { toCsv } from './csv';
+import type { Actor } from '../authz';
+import { namedBallots } from '../domain/minutes';
+import type { MinutesContent, MinutesPoll } from '../domain/minutes-content';
 
 /** Typed text shown as text: Markdown and HTML in a title or a note must not turn into markup. */
 function mdText(s: string): string {
@@ -126,26 +124,8 @@ export function toMarkdown(
 	return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }
 
-/**
- * One CSV cell. A cell a spreadsheet would run as a formula (starting with = + - @, or a tab or line
- * break that hides one) gets a leading apostrophe, so it is shown as text; every cell is quoted.
- */
-export function csvCell(value: string | number): string {
-	let s = String(value);
-	if (/^[=+\-@\t\r\n]/.test(s)) s = `'${s}`;
-	return `"${s.replace(/"/g, '""')}"`;
-}
-
-/** Rows as CSV with a UTF-8 BOM (Excel then reads Chinese correctly) and CRLF line ends. */
-export function toCsv(rows: Array<Array<string | number>>): string {
-	return '\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
 /** Named ballots of the meeting's closed polls, one row each, for staff who may edit the minutes. */
 export function ballotsCsv(db: Db, actor: Actor | null, meetingId: number): string {
-	const mt = getMeeting(db, meetingId);
-	authorize(actor, 'minutes.edit', meetingScope(db, mt));
-	const polls = db.select().from(poll).where(eq(poll.meetingId, mt.id)).orderBy(asc(poll.id)).all();
 	const rows: Array<Array<string | number>> = [
 		[
 			m.minutes_csv_poll(),
@@ -158,27 +138,10 @@ export function ballotsCsv(db: Db, actor: Actor | null, meetingId: number): stri
 			m.minutes_csv_time()
 		]
 	];
-	polls.forEach((p, k) => {
-		if (p.status !== 'closed' || rulesOf(p).secret) return;
-		const votes = db
-			.select({
-				choices: pollVote.choices,
-				channel: pollVote.channel,
-				at: pollVote.updatedAt,
-				name: resident.name,
-				unit: household.unit,
-				building: building.name
-			})
-			.from(pollVote)
-			.innerJoin(resident, eq(pollVote.voterResidentId, resident.id))
-			.innerJoin(household, eq(resident.householdId, household.id))
-			.innerJoin(building, eq(household.buildingId, building.id))
-			.where(eq(pollVote.pollId, p.id))
-			.orderBy(asc(building.name), asc(household.unit), asc(pollVote.id))
-			.all();
+	for (const { n, poll: p, votes } of namedBallots(db, actor, meetingId))
 		for (const v of votes)
 			rows.push([
-				k + 1,
+				n,
 				p.question,
 				v.building,
 				v.unit,
@@ -187,6 +150,5 @@ export function ballotsCsv(db: Db, actor: Actor | null, meetingId: number): stri
 				channelWords(v.channel),
 				minutesTime(v.at.getTime())
 			]);
-	});
 	return toCsv(rows);
 }
