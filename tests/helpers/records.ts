@@ -16,6 +16,7 @@ import {
 	user
 } from '$lib/server/db/schema';
 import { chainHash, GENESIS_HASH } from '$lib/server/domain/hash-chain';
+import { DEFAULT_RULES } from '$lib/server/domain/tally';
 
 export const DAY = 86_400_000;
 
@@ -96,7 +97,7 @@ export function insertResolution(
 			question: opts.question ?? '是否同意？',
 			type: 'yesNoAbstain',
 			options: [],
-			rules: {},
+			rules: DEFAULT_RULES,
 			status: 'closed',
 			openedAt: new Date(opts.decidedAt - 600_000),
 			closedAt: new Date(opts.decidedAt),

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text, blob, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { PublicRules } from '$lib/realtime/poll';
 
 const createdAt = () =>
 	integer('created_at', { mode: 'timestamp_ms' })
@@ -442,7 +443,7 @@ export const poll = sqliteTable(
 		type: text('type', { enum: POLL_TYPES }).notNull(),
 		options: text('options', { mode: 'json' }).notNull().$type<Array<{ id: string; label: string }>>(),
 		maxChoices: integer('max_choices').notNull().default(1),
-		rules: text('rules', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+		rules: text('rules', { mode: 'json' }).notNull().$type<PublicRules>(),
 		status: text('status', { enum: ['open', 'closed'] }).notNull(),
 		openedAt: integer('opened_at', { mode: 'timestamp_ms' }).notNull(),
 		closesAt: integer('closes_at', { mode: 'timestamp_ms' }),

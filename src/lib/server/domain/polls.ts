@@ -44,7 +44,7 @@ export function getPoll(db: Db, pollId: number): Poll {
 	return p;
 }
 
-export const rulesOf = (p: Poll) => p.rules as unknown as PollRules;
+export const rulesOf = (p: Poll): PollRules => p.rules;
 
 /** Is the poll taking ballots at `now`? (A timer that has run out counts as closed even before the sweep.) */
 export function isOpen(p: Poll, now: number): boolean {
@@ -125,7 +125,7 @@ export function openPoll(
 				type: input.type,
 				options,
 				maxChoices,
-				rules: { ...rules } as Record<string, unknown>,
+				rules: { ...rules },
 				status: 'open',
 				openedAt: new Date(now),
 				closesAt: d === null ? null : new Date(now + d * 1000),
