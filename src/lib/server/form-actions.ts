@@ -61,7 +61,8 @@ export async function act<S extends v.GenericSchema>(
 	const parsed = parseForm(schema, data);
 	if (!parsed.ok) return parsed.failure;
 	const values = formValues(data);
-	const result = await runAction(() => run(event.locals.services.db, event.locals.actor, parsed.output), values);
+	const { db } = event.locals.services;
+	const result = await runAction(() => run(db, event.locals.actor, parsed.output), values);
 	if (isActionFailure(result)) return result;
 	return { done, form: values.form ?? '' };
 }
