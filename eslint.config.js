@@ -108,12 +108,30 @@ export default ts.config(
 		}
 	},
 	{
-		// Pages and components ask the domain; only the domain speaks SQL.
+		// Pages and components ask the domain; only the domain speaks SQL. Storage comes from
+		// `locals.services`, made once at start (src/lib/server/services.ts), never opened or looked up here.
 		files: ['src/routes/**', 'src/lib/components/**'],
 		rules: {
 			'@typescript-eslint/no-restricted-imports': [
 				'error',
 				{
+					paths: [
+						{
+							name: '$lib/server/db',
+							allowTypeImports: true,
+							message: 'Take the database from locals.services (docs/architecture.md).'
+						},
+						{
+							name: '$lib/server/yjs',
+							allowTypeImports: true,
+							message: 'Take the documents from locals.services (docs/architecture.md).'
+						},
+						{
+							name: '$lib/server/realtime',
+							importNames: ['attachRealtime', 'getYjs'],
+							message: 'Take the documents from locals.services (docs/architecture.md).'
+						}
+					],
 					patterns: [
 						{
 							group: ['drizzle-orm', 'drizzle-orm/*', '$lib/server/db/schema', '$lib/server/db/schema-*'],

@@ -2,19 +2,24 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { readConfig } from '$lib/server/config';
-import { closeDb, initDb, useDb } from '$lib/server/db';
+import { closeDb, initDb } from '$lib/server/db';
 import { seedDemo } from '$lib/server/demo';
 import { loadActor } from '$lib/server/authz';
 import { attachRealtime } from '$lib/server/realtime';
+import { detachedDocuments, type Services } from '$lib/server/services';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/session';
 import { setSessionCookie, deleteSessionCookie } from '$lib/server/cookies';
 import { ELDER_COOKIE } from '$lib/server/elder';
 import { onShutdown, takeHttpServer } from '../server/handoff';
 
+/** Made once by init and handed to every request (handleServices); see src/lib/server/services.ts. */
+let services: Services | undefined;
+
 export const init: ServerInit = async () => {
 	const config = readConfig();
 	const db = initDb(config.databasePath);
 	await seedDemo(db, config.demoSeed, { uploadsDir: config.uploadsDir });
+	let docs = detachedDocuments;
 	const offered = takeHttpServer();
 	if (offered) {
 		const realtime = attachRealtime(offered.httpServer, {
@@ -23,9 +28,17 @@ export const init: ServerInit = async () => {
 			publicOrigin: config.origin,
 			addressSource: config.addressSource
 		});
+		docs = realtime.yjs;
 		onShutdown(closeDb);
 		onShutdown(() => realtime.close());
 	}
+	services = { db, docs };
+};
+
+const handleServices: Handle = ({ event, resolve }) => {
+	if (!services) throw new Error('services not made: the init hook runs before any request');
+	event.locals.services = services;
+	return resolve(event);
 };
 
 const handleLocale: Handle = ({ event, resolve }) =>
@@ -42,7 +55,7 @@ const handleSession: Handle = ({ event, resolve }) => {
 	event.locals.actor = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
-		const db = useDb();
+		const { db } = event.locals.services;
 		const { session, user } = validateSessionToken(db, token);
 		if (session) {
 			setSessionCookie(event.cookies, token, session.expiresAt);
@@ -89,4 +102,4 @@ const handleHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(handleLocale, handleSession, handleElder, handleHeaders);
+export const handle = sequence(handleServices, handleLocale, handleSession, handleElder, handleHeaders);

@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { communityName as nameOfCommunity, residentHome } from '$lib/server/domain/roster-queries';
 import { listMeetingsFor } from '$lib/server/domain/meetings';
 import { canSomewhere } from '$lib/server/authz';
@@ -8,7 +7,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
 	if (!actor) return { home: null, communityName: null, live: [], links: null };
-	const db = useDb();
+	const { db } = locals.services;
 	const communityName = nameOfCommunity(db, actor.communityId);
 	let home: { building: string; unit: string } | null = null;
 	if (locals.user?.residentId) {

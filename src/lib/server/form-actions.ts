@@ -5,7 +5,7 @@
  */
 import { error, isActionFailure, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb, type Db } from '$lib/server/db';
+import type { Db } from '$lib/server/db';
 import type { Actor } from '$lib/server/authz';
 import { isDomainError } from '$lib/server/domain/errors';
 import { formValues, parseForm, runAction, type FormFailure } from '$lib/server/forms';
@@ -61,7 +61,8 @@ export async function act<S extends v.GenericSchema>(
 	const parsed = parseForm(schema, data);
 	if (!parsed.ok) return parsed.failure;
 	const values = formValues(data);
-	const result = await runAction(() => run(useDb(), event.locals.actor, parsed.output), values);
+	const { db } = event.locals.services;
+	const result = await runAction(() => run(db, event.locals.actor, parsed.output), values);
 	if (isActionFailure(result)) return result;
 	return { done, form: values.form ?? '' };
 }

@@ -1,6 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
 import { can, canSomewhere, communityScope } from '$lib/server/authz';
-import { useDb } from '$lib/server/db';
 import { listInvitationBuildings } from '$lib/server/domain/access';
 import { errorMessage } from '$lib/i18n';
 import type { LayoutServerLoad } from './$types';
@@ -19,7 +18,7 @@ export const load: LayoutServerLoad = ({ locals, route }) => {
 	const points = canSomewhere(actor, 'points.record');
 	if (manage) return { manage, points };
 	if (points && route.id?.startsWith('/admin/points')) return { manage, points };
-	const issuer = listInvitationBuildings(useDb(), actor).length > 0;
+	const issuer = listInvitationBuildings(locals.services.db, actor).length > 0;
 	if (issuer && route.id?.startsWith('/admin/invitations')) return { manage, points };
 	if (issuer && route.id === '/admin') redirect(303, '/admin/invitations');
 	if (points && route.id === '/admin') redirect(303, '/admin/points');

@@ -1,9 +1,8 @@
-import { useDb } from '$lib/server/db';
 import { countRoster } from '$lib/server/domain/roster-queries';
 import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {
 	await parent(); // the layout's guard runs first
-	return { counts: orError(() => countRoster(useDb(), locals.actor)) };
+	return { counts: orError(() => countRoster(locals.services.db, locals.actor)) };
 };

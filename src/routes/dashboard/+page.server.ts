@@ -3,7 +3,6 @@
  * (a 楼栋长 sees their own building). The place comes from the query string, so a view can be bookmarked.
  */
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { dashboardFor, dashboardPlaces } from '$lib/server/domain/dashboard';
 import { DomainError } from '$lib/server/domain/errors';
 import { orError } from '$lib/server/form-actions';
@@ -19,7 +18,7 @@ const Query = v.object({
 
 export const load: PageServerLoad = ({ locals, url }) =>
 	orError(() => {
-		const db = useDb();
+		const { db } = locals.services;
 		const places = dashboardPlaces(db, locals.actor);
 		if (!places.community && places.buildings.length === 0) throw new DomainError('FORBIDDEN');
 		const q = v.parse(Query, Object.fromEntries(url.searchParams));

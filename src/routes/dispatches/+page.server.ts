@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { listDispatches } from '$lib/server/domain/dispatches';
 import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
@@ -6,7 +5,7 @@ import type { PageServerLoad } from './$types';
 /** A department liaison's inbox, or every dispatch of the community for its staff. */
 export const load: PageServerLoad = ({ locals }) =>
 	orError(() => ({
-		dispatches: listDispatches(useDb(), locals.actor).map((d) => ({
+		dispatches: listDispatches(locals.services.db, locals.actor).map((d) => ({
 			id: d.id,
 			departmentName: d.departmentName,
 			message: d.message,

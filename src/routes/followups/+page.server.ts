@@ -1,5 +1,4 @@
 import { shownStatus } from '$lib/followup';
-import { useDb } from '$lib/server/db';
 import { listFollowUps } from '$lib/server/domain/follow-ups';
 import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
@@ -8,7 +7,7 @@ export const load: PageServerLoad = ({ locals }) =>
 	orError(() => {
 		const now = Date.now();
 		return {
-			followUps: listFollowUps(useDb(), locals.actor).map((f) => ({
+			followUps: listFollowUps(locals.services.db, locals.actor).map((f) => ({
 				id: f.id,
 				question: f.question,
 				status: shownStatus(f, now),

@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
-import { useDb } from '$lib/server/db';
 import { setUserLocale } from '$lib/server/domain/accounts';
 import { sameSitePath } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,7 +14,7 @@ export const actions: Actions = {
 		const back = String(data.get('back') ?? '/');
 		if (isLocale(locale)) {
 			cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax' });
-			if (locals.user) setUserLocale(useDb(), locals.user.id, locale);
+			if (locals.user) setUserLocale(locals.services.db, locals.user.id, locale);
 		}
 		redirect(303, sameSitePath(back, url, '/'));
 	}

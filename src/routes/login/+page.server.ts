@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { loginWithPassword } from '$lib/server/domain/accounts';
 import { clientAddress } from '$lib/server/client-address';
 import { setSessionCookie } from '$lib/server/cookies';
@@ -23,17 +22,18 @@ export const actions: Actions = {
 		const parsed = parseForm(LoginForm, await event.request.formData());
 		if (!parsed.ok) return parsed.failure;
 		const { username, password } = parsed.output;
+		const { db } = event.locals.services;
 		const key = `${clientAddress(event)}|${username.toLowerCase()}`;
 		// The attempt's point is reserved before argon2 runs, so parallel guesses cannot all be evaluated.
 		const result = await runAction(
-			() => limitFailures(loginLimiter, key, () => loginWithPassword(useDb(), username, password)),
+			() => limitFailures(loginLimiter, key, () => loginWithPassword(db, username, password)),
 			{ username }
 		);
 		if (typeof result !== 'number') return result;
 		// Login rotates: the session this browser had before (if any) ends.
-		if (event.locals.session) invalidateSession(useDb(), event.locals.session.id);
+		if (event.locals.session) invalidateSession(db, event.locals.session.id);
 		const token = generateSessionToken();
-		const session = createSession(useDb(), token, result);
+		const session = createSession(db, token, result);
 		setSessionCookie(event.cookies, token, session.expiresAt);
 		redirect(303, '/');
 	}

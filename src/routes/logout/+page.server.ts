@@ -1,5 +1,4 @@
 import { redirect } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { deleteSessionCookie } from '$lib/server/cookies';
 import { invalidateSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,7 +8,7 @@ export const load: PageServerLoad = () => redirect(303, '/');
 export const actions: Actions = {
 	default: ({ locals, cookies }) => {
 		// Its live connections end too: invalidateSession tells them (domain/access-events.ts).
-		if (locals.session) invalidateSession(useDb(), locals.session.id);
+		if (locals.session) invalidateSession(locals.services.db, locals.session.id);
 		deleteSessionCookie(cookies);
 		redirect(303, '/');
 	}

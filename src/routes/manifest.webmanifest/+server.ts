@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { manifestCommunity } from '$lib/server/domain/app-manifest';
 import { m } from '$lib/paraglide/messages';
 import type { RequestHandler } from './$types';
@@ -8,7 +7,7 @@ import type { RequestHandler } from './$types';
  * screen under the community's name. `start_url` is the home page, which sends each role on.
  */
 export const GET: RequestHandler = ({ locals }) => {
-	const place = manifestCommunity(useDb(), locals.actor);
+	const place = manifestCommunity(locals.services.db, locals.actor);
 	const manifest = {
 		id: '/',
 		name: place ? `${m.app_name()} · ${place}` : m.app_name(),

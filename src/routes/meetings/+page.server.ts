@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { can } from '$lib/server/authz';
 import { listMeetingsFor, meetingScope } from '$lib/server/domain/meetings';
 import { errorMessage } from '$lib/i18n';
@@ -12,7 +11,7 @@ const ORDER = { live: 0, draft: 1, closed: 2 } as const;
 export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
 	if (!actor) error(401, { message: errorMessage('UNAUTHENTICATED'), code: 'UNAUTHENTICATED' });
-	const db = useDb();
+	const { db } = locals.services;
 	const meetings = listMeetingsFor(db, actor)
 		.sort(
 			(a, b) =>

@@ -1,5 +1,4 @@
 import { redirect } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { canSomewhere } from '$lib/server/authz';
 import { listPointRules } from '$lib/server/domain/points-rules';
 import { buildingRanking, myPoints } from '$lib/server/domain/points-views';
@@ -11,7 +10,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals }) => {
 	const actor = locals.actor;
 	if (!actor) redirect(303, '/login');
-	const db = useDb();
+	const { db } = locals.services;
 	return orError(() => {
 		const mine = actor.residentId ? myPoints(db, actor) : null;
 		const myBuilding = actor.residentId ? (residentHome(db, actor.residentId)?.buildingId ?? null) : null;

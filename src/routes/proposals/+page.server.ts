@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { communityBuildings } from '$lib/server/domain/roster-queries';
 import { PROPOSAL_CATEGORIES, PROPOSAL_STATUSES } from '$lib/server/domain/vocabulary';
 import { listProposals, type ProposalFilter } from '$lib/server/domain/proposals';
@@ -19,7 +18,7 @@ const FilterSchema = v.object({
 });
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const actor = locals.actor;
 	const q = v.parse(FilterSchema, Object.fromEntries(url.searchParams));
 	const filter: ProposalFilter = {

@@ -1,6 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
 import { errorMessage } from '$lib/i18n';
-import { useDb } from '$lib/server/db';
 import { documentAccess } from '$lib/server/domain/documents';
 import { rulesDocName } from '$lib/rules/schema';
 import { listComments } from '$lib/server/domain/rules-comments';
@@ -12,12 +11,13 @@ import type { PageServerLoad } from './$types';
  * (the same answer the Yjs endpoint gives), so the page never offers editing the socket would refuse.
  */
 export const load: PageServerLoad = ({ locals }) => {
-	const actor = locals.actor;
+	const { actor } = locals;
+	const { db, docs } = locals.services;
 	if (!actor) redirect(303, '/login');
 	const docName = rulesDocName(actor.communityId);
-	const access = documentAccess(useDb(), actor, docName);
+	const access = documentAccess(db, actor, docName);
 	if (access === 'none') error(403, { message: errorMessage('FORBIDDEN'), code: 'FORBIDDEN' });
-	const ctx = rulesContext(actor);
+	const ctx = rulesContext(docs, actor);
 	return {
 		docName,
 		access,
@@ -26,7 +26,7 @@ export const load: PageServerLoad = ({ locals }) => {
 		canEdit: ctx.canEdit,
 		canComment: ctx.canComment,
 		clauses: ctx.draft.items.filter((i) => i.kind === 'clause').map((i) => ({ id: i.id, label: i.label })),
-		comments: listComments(useDb(), actor).map((c) => ({
+		comments: listComments(db, actor).map((c) => ({
 			...c,
 			createdAt: ms(c.createdAt),
 			replies: c.replies.map((r) => ({

@@ -1,5 +1,4 @@
 import { redirect } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { setElderMode } from '$lib/server/elder';
 import { sameSitePath } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,7 +9,7 @@ export const actions: Actions = {
 	/** 长辈版 on or off for this device and, when logged in, for the account. Works without JavaScript. */
 	elder: async ({ request, cookies, locals, url }) => {
 		const data = await request.formData();
-		setElderMode(cookies, useDb(), locals.user?.id ?? null, data.get('elder') === 'on');
+		setElderMode(cookies, locals.services.db, locals.user?.id ?? null, data.get('elder') === 'on');
 		redirect(303, sameSitePath(data.get('back'), url, '/settings'));
 	}
 };

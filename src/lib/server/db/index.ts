@@ -34,12 +34,10 @@ export function openDatabase(path: string | Buffer, migrationsFolder = resolve('
 
 let current: Db | undefined;
 
-/** The process's database, opened once by the server's init hook. */
-export function useDb(): Db {
-	if (!current) throw new Error('database not opened: call initDb() from the init hook first');
-	return current;
-}
-
+/**
+ * The process's database, opened once by the server's init hook, which hands it to requests and
+ * sockets through src/lib/server/services.ts (a second call returns the same handle).
+ */
 export function initDb(path: string): Db {
 	current ??= openDatabase(path);
 	return current;

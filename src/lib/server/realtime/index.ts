@@ -12,8 +12,7 @@ import type { Db } from '../db';
 import { documentAccess, documentBudget, recordDocumentRefusal } from '../domain/documents';
 import { isDomainError } from '../domain/errors';
 import { onPollsChanged } from '../domain/meeting-events';
-import type { DocumentStore } from '../domain/ports';
-import { createYjsServer, type YjsConnectionContext, type YjsServer } from '../yjs';
+import { createYjsServer, type YjsConnectionContext } from '../yjs';
 import { rulesEditListener } from '../domain/rules-versions';
 import { memoryLimiter } from '../rate-limit';
 import { startSweeps } from '../sweeps';
@@ -35,14 +34,6 @@ import type { AppSocket, Io } from './types';
 export { broadcastMeetingState } from './meeting';
 
 export type { AppSocket, HandlerDeps, Io, SocketData } from './types';
-
-let yjsServer: YjsServer | undefined;
-
-/** The co-edited documents, for domain rules that change one (e.g. linking a proposal into an agenda). */
-export function getYjs(): DocumentStore {
-	if (!yjsServer) throw new Error('realtime not attached');
-	return yjsServer;
-}
 
 export function attachRealtime(
 	httpServer: HttpServer,
@@ -187,7 +178,6 @@ export function attachRealtime(
 		});
 	}
 
-	yjsServer = yjs;
 	return {
 		io: server,
 		yjs,
@@ -200,7 +190,6 @@ export function attachRealtime(
 			await yjs.close();
 			server.disconnectSockets(true);
 			await new Promise<void>((resolve) => void server.close(() => resolve()));
-			yjsServer = undefined;
 		}
 	};
 }

@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { AUDIT_PAGE, auditLog } from '$lib/server/domain/audit';
 import { orError } from '$lib/server/form-actions';
 import type { PageServerLoad } from './$types';
@@ -7,7 +6,7 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
 	await parent();
 	const before = Number(url.searchParams.get('before'));
 	const entries = orError(() =>
-		auditLog(useDb(), locals.actor, {
+		auditLog(locals.services.db, locals.actor, {
 			before: Number.isSafeInteger(before) && before > 0 ? before : undefined
 		})
 	);

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import * as roster from '$lib/server/domain/roster';
 import { listNames } from '$lib/server/domain/roster-queries';
 import { act, id, orError, text64 } from '$lib/server/form-actions';
@@ -7,7 +6,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {
 	await parent();
-	return { departments: orError(() => listNames(useDb(), locals.actor, 'department')) };
+	return { departments: orError(() => listNames(locals.services.db, locals.actor, 'department')) };
 };
 
 export const actions: Actions = {

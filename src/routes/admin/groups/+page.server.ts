@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import * as roster from '$lib/server/domain/roster';
 import { listHouseholdGroups } from '$lib/server/domain/roster-queries';
 import { act, id, optionalId, orError, text64 } from '$lib/server/form-actions';
@@ -7,7 +6,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {
 	await parent();
-	return { groups: orError(() => listHouseholdGroups(useDb(), locals.actor)) };
+	return { groups: orError(() => listHouseholdGroups(locals.services.db, locals.actor)) };
 };
 
 export const actions: Actions = {

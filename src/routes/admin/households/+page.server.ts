@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import * as roster from '$lib/server/domain/roster';
 import { parseArea, setOwnership, setRollFlags } from '$lib/server/domain/roster-rolls';
 import { listHouseholds, listNames, listPlaces } from '$lib/server/domain/roster-queries';
@@ -8,7 +7,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent, url }) => {
 	await parent();
-	const db = useDb();
+	const { db } = locals.services;
 	return orError(() => {
 		const { buildings } = listPlaces(db, locals.actor);
 		const groups = listNames(db, locals.actor, 'householdGroup');

@@ -1,5 +1,4 @@
 import { fail } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { importColumns, importRosterCsv } from '$lib/server/domain/roster-import';
 import { runAction } from '$lib/server/forms';
 import { failed } from '$lib/server/form-actions';
@@ -20,7 +19,7 @@ export const actions: Actions = {
 			return fail(400, { code: 'INVALID_INPUT', field: 'file' });
 		if (file.size > MAX_BYTES) return fail(400, { code: 'INVALID_INPUT', field: 'fileSize' });
 		const bytes = new Uint8Array(await file.arrayBuffer());
-		const result = await runAction(() => importRosterCsv(useDb(), locals.actor, bytes));
+		const result = await runAction(() => importRosterCsv(locals.services.db, locals.actor, bytes));
 		if (failed(result)) return result;
 		return { summary: result, fileName: file.name };
 	}

@@ -1,6 +1,5 @@
 import QRCode from 'qrcode';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import {
 	issueBuildingCards,
 	issueResidentLink,
@@ -18,7 +17,7 @@ import type { Actions, PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async ({ locals, parent, url }) => {
 	await parent();
-	const db = useDb();
+	const { db } = locals.services;
 	return orError(() => {
 		const buildings = listInvitationBuildings(db, locals.actor);
 		const wanted = Number(url.searchParams.get('building'));
@@ -40,7 +39,7 @@ export const actions: Actions = {
 		const parsed = parseForm(v.object({ buildingId: id }), data);
 		if (!parsed.ok) return parsed.failure;
 		const result = await runAction(
-			() => issueBuildingCards(useDb(), locals.actor, parsed.output),
+			() => issueBuildingCards(locals.services.db, locals.actor, parsed.output),
 			formValues(data)
 		);
 		if (failed(result)) return result;
@@ -66,7 +65,7 @@ export const actions: Actions = {
 		const parsed = parseForm(v.object({ residentId: id }), data);
 		if (!parsed.ok) return parsed.failure;
 		const result = await runAction(
-			() => issueResidentLink(useDb(), locals.actor, parsed.output),
+			() => issueResidentLink(locals.services.db, locals.actor, parsed.output),
 			formValues(data)
 		);
 		if (failed(result)) return result;

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { can, communityScope } from '$lib/server/authz';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { grantBasePoints, pointsYear, recordPointEntry, redeemPoints } from '$lib/server/domain/points';
@@ -17,7 +16,7 @@ import type { Actions, PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async ({ locals, parent, url }) => {
 	await parent();
-	const db = useDb();
+	const { db } = locals.services;
 	return orError(() => {
 		const reach = standingsReach(db, locals.actor);
 		const wanted = Number(url.searchParams.get('building')) || null;
@@ -61,7 +60,7 @@ export const actions: Actions = {
 		const parsed = parseForm(v.object({ form: v.string() }), data);
 		if (!parsed.ok) return parsed.failure;
 		const values = formValues(data);
-		const result = await runAction(() => grantBasePoints(useDb(), locals.actor), values);
+		const result = await runAction(() => grantBasePoints(locals.services.db, locals.actor), values);
 		if (failed(result)) return result;
 		return { done: 'created', form: 'base', granted: result };
 	}

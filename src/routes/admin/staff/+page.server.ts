@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { ROLES, SCOPE_TYPES } from '$lib/server/domain/vocabulary';
 import {
 	assignRole,
@@ -15,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, parent }) => {
 	await parent();
-	const db = useDb();
+	const { db } = locals.services;
 	const actor = locals.actor!; // the layout's guard has checked
 	return orError(() => {
 		const places = listPlaces(db, actor);

@@ -2,7 +2,6 @@ import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { errorMessage } from '$lib/i18n';
 import { can, communityScope, departmentScope } from '$lib/server/authz';
-import { useDb } from '$lib/server/db';
 import { dispatchView, liaisonStep, provideInfo, stepsFor } from '$lib/server/domain/dispatches';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
 import { failed, orError } from '$lib/server/form-actions';
@@ -17,7 +16,7 @@ const dispatchId = (params: { id: string }) => {
 
 export const load: PageServerLoad = ({ locals, params }) =>
 	orError(() => {
-		const d = dispatchView(useDb(), locals.actor, dispatchId(params));
+		const d = dispatchView(locals.services.db, locals.actor, dispatchId(params));
 		return {
 			dispatch: {
 				id: d.id,
@@ -52,8 +51,8 @@ export const actions: Actions = {
 		const result = await runAction(
 			() =>
 				step === 'info'
-					? provideInfo(useDb(), locals.actor, { dispatchId: id, text })
-					: liaisonStep(useDb(), locals.actor, { dispatchId: id, step, text }),
+					? provideInfo(locals.services.db, locals.actor, { dispatchId: id, text })
+					: liaisonStep(locals.services.db, locals.actor, { dispatchId: id, step, text }),
 			formValues(data)
 		);
 		if (failed(result)) return result;

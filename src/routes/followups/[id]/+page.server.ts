@@ -2,7 +2,6 @@ import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { errorMessage } from '$lib/i18n';
 import { readConfig } from '$lib/server/config';
-import { useDb } from '$lib/server/db';
 import { sendDispatch } from '$lib/server/domain/dispatches';
 import { assignFollowUp, reportProgress, requireReporter } from '$lib/server/domain/follow-ups';
 import { rateFollowUp } from '$lib/server/domain/ratings';
@@ -28,7 +27,7 @@ function followUpId(params: { id: string }) {
 }
 
 export const load: PageServerLoad = ({ locals, params }) =>
-	orError(() => followUpPage(useDb(), locals.actor, followUpId(params)));
+	orError(() => followUpPage(locals.services.db, locals.actor, followUpId(params)));
 
 /** Parses a form, runs the domain call, and answers which form succeeded. */
 async function run<S extends v.GenericSchema>(
@@ -56,7 +55,7 @@ export const actions: Actions = {
 				dueOn: day
 			}),
 			(i) =>
-				assignFollowUp(useDb(), locals.actor, {
+				assignFollowUp(locals.services.db, locals.actor, {
 					followUpId: followUpId(params),
 					ownerUserId: i.kind === 'person' ? i.ownerUserId : null,
 					ownerDepartmentId: i.kind === 'department' ? i.ownerDepartmentId : null,
@@ -80,7 +79,7 @@ export const actions: Actions = {
 		const dir = readConfig().uploadsDir;
 		// Nobody but the owner gets the server to decode images.
 		const allowed = await runAction(
-			() => requireReporter(useDb(), locals.actor, followUpId(params)),
+			() => requireReporter(locals.services.db, locals.actor, followUpId(params)),
 			formValues(data)
 		);
 		if (failed(allowed)) return allowed;
@@ -94,7 +93,7 @@ export const actions: Actions = {
 		const result = await runAction(
 			() =>
 				reportProgress(
-					useDb(),
+					locals.services.db,
 					locals.actor,
 					{ followUpId: followUpId(params), text: body, percent, done: done === 'on' },
 					stored
@@ -114,7 +113,7 @@ export const actions: Actions = {
 				grade: v.picklist(['satisfied', 'basic', 'unsatisfied']),
 				comment: v.optional(v.pipe(v.string(), v.maxLength(500)), '')
 			}),
-			(i) => rateFollowUp(useDb(), locals.actor, { followUpId: followUpId(params), ...i }),
+			(i) => rateFollowUp(locals.services.db, locals.actor, { followUpId: followUpId(params), ...i }),
 			'rated'
 		),
 	dispatch: ({ request, locals }) =>
@@ -129,7 +128,7 @@ export const actions: Actions = {
 					v.transform((d) => new Date(`${d}T23:59:59+08:00`))
 				)
 			}),
-			(i) => sendDispatch(useDb(), locals.actor, i),
+			(i) => sendDispatch(locals.services.db, locals.actor, i),
 			'dispatched'
 		)
 };

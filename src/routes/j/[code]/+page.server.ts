@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
+import type { Db } from '$lib/server/db';
 import { checkInByCode } from '$lib/server/domain/attendance';
 import { isDomainError } from '$lib/server/domain/errors';
 import { findMeetingByCode } from '$lib/server/domain/meetings';
@@ -15,7 +15,7 @@ import type { PageServerLoad } from './$types';
  * (a photo passed around) is refused and counts against the account's wrong-code limit.
  */
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const { actor } = locals;
 	let meetingId: number;
 	try {
@@ -28,16 +28,16 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		if (e.code === 'UNAUTHENTICATED') return { state: 'login' as const };
 		if (e.code === 'WRONG_CODE' || e.code === 'RATE_LIMITED')
 			return { state: 'stale' as const, code: e.code };
-		return { state: 'notEligible' as const, title: staticTitle(params.code) };
+		return { state: 'notEligible' as const, title: staticTitle(db, params.code) };
 	}
 	broadcastMeetingState(meetingId);
 	redirect(303, `/m/${meetingId}`);
 };
 
 /** The meeting's title for a fixed join code (which the holder has anyway); none for a rotating link. */
-function staticTitle(code: string): string | null {
+function staticTitle(db: Db, code: string): string | null {
 	try {
-		return findMeetingByCode(useDb(), code).title;
+		return findMeetingByCode(db, code).title;
 	} catch {
 		return null;
 	}

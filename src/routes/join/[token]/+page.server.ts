@@ -1,5 +1,4 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { describeInvitation, redeemInvitation } from '$lib/server/domain/accounts';
 import { isDomainError } from '$lib/server/domain/errors';
 import { clientAddress } from '$lib/server/client-address';
@@ -17,7 +16,7 @@ import type { Actions, PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
 	const { params, locals } = event;
-	const db = useDb();
+	const { db } = locals.services;
 	const describe = () => describeInvitation(db, params.token);
 	let card: ReturnType<typeof describeInvitation>;
 	try {
@@ -48,7 +47,7 @@ export const load: PageServerLoad = async (event) => {
 
 /** Redeems the token and logs this browser in as its resident (redirecting), or returns the error code. */
 async function redeem(event: RequestEvent): Promise<string> {
-	const db = useDb();
+	const { db } = event.locals.services;
 	let redeemed: { userId: number; invitationId: number };
 	try {
 		redeemed = await limitFailures(invitationLimiter, clientAddress(event), () =>

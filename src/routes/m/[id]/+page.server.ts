@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { proxyPolicy } from '$lib/server/domain/bodies';
 import { participantStatus } from '$lib/server/domain/attendance';
 import { voterStatus } from '$lib/server/domain/ballots';
@@ -8,7 +7,7 @@ import type { PageServerLoad } from './$types';
 
 /** The resident's phone view; staff may open it too (without check-in or hand). */
 export const load: PageServerLoad = ({ locals, params }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const base = meetingForScreen(db, locals.actor, params.id, 'phone');
 	const residentId = locals.actor?.residentId ?? null;
 	return {
@@ -16,7 +15,7 @@ export const load: PageServerLoad = ({ locals, params }) => {
 		isResident: residentId != null,
 		// Checked in or not, for a phone without JavaScript (no socket to say so).
 		present: residentId != null && participantStatus(db, base.meeting.id, residentId).present,
-		agenda: storedAgenda(base.meeting.id),
+		agenda: storedAgenda(locals.services.docs, base.meeting.id),
 		// Polls this resident's unit already voted in: a phone without JavaScript (no socket) coming
 		// back to the meeting sees "您户已投票" instead of the form.
 		votedPolls: residentId != null ? voterStatus(db, base.meeting.id, residentId).votedPolls : [],

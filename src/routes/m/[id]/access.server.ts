@@ -9,6 +9,7 @@ import type { Actor } from '$lib/server/authz';
 import { can } from '$lib/server/authz';
 import type { Db } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
+import type { DocumentStore } from '$lib/server/domain/ports';
 import {
 	agendaDocName,
 	canViewMeeting,
@@ -17,7 +18,6 @@ import {
 	type Meeting
 } from '$lib/server/domain/meetings';
 import { meetingState } from '$lib/server/domain/meeting-state';
-import { getYjs } from '$lib/server/realtime';
 
 export function parseMeetingId(raw: string): number {
 	const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
@@ -84,6 +84,6 @@ export function meetingForScreen(
  * current): the first paint on a slow phone and the projector's source when it may not open the Yjs
  * socket. Read through the document store, as every other server-side reader does.
  */
-export function storedAgenda(meetingId: number): AgendaItem[] {
-	return getYjs().read(agendaDocName(meetingId), listItems);
+export function storedAgenda(docs: DocumentStore, meetingId: number): AgendaItem[] {
+	return docs.read(agendaDocName(meetingId), listItems);
 }

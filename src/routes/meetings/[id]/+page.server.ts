@@ -1,12 +1,10 @@
 import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { agendaDocName, meetingToPrepare, openMeeting } from '$lib/server/domain/meetings';
 import { meetingState } from '$lib/server/domain/meeting-state';
 import { meetingNoticeView, rescheduleMeeting } from '$lib/server/domain/meeting-notices';
 import { listItems } from '$lib/agenda';
-import { getYjs } from '$lib/server/realtime';
 import { setRotatingCheckIn } from '$lib/server/domain/check-in-code';
 import { CLOSE_RELATIVES, noticeShortfall, proxyPolicy } from '$lib/server/domain/bodies';
 import { eligibleParticipants } from '$lib/server/domain/eligibility';
@@ -35,7 +33,7 @@ function meetingId(params: { id: string }): number {
  * meeting's facts and the agenda editor, not the join code (a phone holding it could check in from home).
  */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const id = meetingId(params);
 	const { meeting: m, canManage } = orError(() => meetingToPrepare(db, locals.actor, id));
 	const state = meetingState(db, m.id);
@@ -60,9 +58,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		meetingNotice: {
 			url: `${url.origin}/meetings/${m.id}/notice`,
 			version: meetingNoticeView(db, locals.actor, m.id).notice.version,
-			agenda: getYjs()
-				.read(agendaDocName(m.id), listItems)
-				.map((i) => i.title),
+			agenda: locals.services.docs.read(agendaDocName(m.id), listItems).map((i) => i.title),
 			startsAtValue: chinaTimeValue(m.startsAt.getTime())
 		},
 		attendance: state.attendance,
@@ -99,7 +95,7 @@ const WrittenProxy = v.object({
 export const actions: Actions = {
 	open: async ({ locals, params }) => {
 		const id = meetingId(params);
-		const result = await runAction(() => openMeeting(useDb(), locals.actor, id));
+		const result = await runAction(() => openMeeting(locals.services.db, locals.actor, id));
 		if (failed(result)) return result;
 		broadcastMeetingState(id);
 		return { done: 'opened' };
@@ -111,7 +107,7 @@ export const actions: Actions = {
 		const parsed = parseForm(v.object({ startsAt: chinaTime, place: text(80) }), data);
 		if (!parsed.ok) return parsed.failure;
 		const result = await runAction(
-			() => rescheduleMeeting(useDb(), locals.actor, id, parsed.output),
+			() => rescheduleMeeting(locals.services.db, locals.actor, id, parsed.output),
 			formValues(data)
 		);
 		if (failed(result)) return result;
@@ -125,7 +121,7 @@ export const actions: Actions = {
 		const parsed = parseForm(WrittenProxy, data);
 		if (!parsed.ok) return parsed.failure;
 		const result = await runAction(
-			() => recordWrittenProxy(useDb(), locals.actor, { meetingId: meetingId_, ...parsed.output }),
+			() => recordWrittenProxy(locals.services.db, locals.actor, { meetingId: meetingId_, ...parsed.output }),
 			formValues(data)
 		);
 		if (failed(result)) return result;
@@ -137,7 +133,7 @@ export const actions: Actions = {
 		const parsed = parseForm(v.object({ rotating: v.picklist(['on', 'off']) }), await request.formData());
 		if (!parsed.ok) return parsed.failure;
 		const on = parsed.output.rotating === 'on';
-		const result = await runAction(() => setRotatingCheckIn(useDb(), locals.actor, id, on));
+		const result = await runAction(() => setRotatingCheckIn(locals.services.db, locals.actor, id, on));
 		if (failed(result)) return result;
 		return { done: on ? 'rotatingOn' : 'rotatingOff' };
 	},
@@ -147,7 +143,7 @@ export const actions: Actions = {
 		const parsed = parseForm(v.object({ grantorResidentId: Id }), data);
 		if (!parsed.ok) return parsed.failure;
 		const result = await runAction(() =>
-			withdrawWrittenProxy(useDb(), locals.actor, { meetingId: meetingId_, ...parsed.output })
+			withdrawWrittenProxy(locals.services.db, locals.actor, { meetingId: meetingId_, ...parsed.output })
 		);
 		if (failed(result)) return result;
 		return { done: 'proxyWithdrawn' };

@@ -1,6 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { BODIES, MEETING_SCOPES, VOTING_UNITS } from '$lib/server/domain/vocabulary';
 import { NOTICE } from '$lib/server/domain/bodies';
 import { createMeeting } from '$lib/server/domain/meetings';
@@ -35,7 +34,7 @@ const MeetingSchema = v.object({
 export const load: PageServerLoad = ({ locals }) => {
 	if (!locals.actor) error(401, { message: errorMessage('UNAUTHENTICATED'), code: 'UNAUTHENTICATED' });
 	return {
-		places: manageablePlaces(useDb(), locals.actor),
+		places: manageablePlaces(locals.services.db, locals.actor),
 		units: VOTING_UNITS,
 		bodies: BODIES.map((id) => ({ id, notice: NOTICE[id] }))
 	};
@@ -48,7 +47,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const { scope, ...rest } = parsed.output;
 		const result = await runAction(
-			() => createMeeting(useDb(), locals.actor, { ...rest, ...scope }),
+			() => createMeeting(locals.services.db, locals.actor, { ...rest, ...scope }),
 			formValues(data)
 		);
 		if (failed(result)) return result;

@@ -7,7 +7,6 @@ import { error, fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { errorMessage } from '$lib/i18n';
 import { clientAddress } from '$lib/server/client-address';
-import { useDb } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
 import { checkChain, noticeBoard } from '$lib/server/domain/notice-board';
 import { memoryLimiter } from '$lib/server/rate-limit';
@@ -31,14 +30,16 @@ function withCommunity<T>(param: string, run: (communityId: number) => T): T {
 	}
 }
 
-export const load: PageServerLoad = ({ params }) => ({
-	board: withCommunity(params.communityId, (id) => noticeBoard(useDb(), id))
+export const load: PageServerLoad = ({ locals, params }) => ({
+	board: withCommunity(params.communityId, (id) => noticeBoard(locals.services.db, id))
 });
 
 export const actions: Actions = {
 	verify: async (event) => {
 		const wait = await verifyLimiter.take(clientAddress(event));
 		if (wait > 0) return fail(429, { code: 'RATE_LIMITED', minutes: Math.ceil(wait / 60_000) });
-		return { check: withCommunity(event.params.communityId, (id) => checkChain(useDb(), id)) };
+		return {
+			check: withCommunity(event.params.communityId, (id) => checkChain(event.locals.services.db, id))
+		};
 	}
 };

@@ -1,7 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
-import { getYjs } from '$lib/server/realtime';
 import { addProposalToAgenda } from '$lib/server/domain/agenda';
 import { proposalPage } from '$lib/server/domain/proposal-page';
 import { declineProposal, mergeProposal, secondProposal } from '$lib/server/domain/proposals';
@@ -19,7 +17,7 @@ function proposalId(params: { id: string }): number {
 }
 
 export const load: PageServerLoad = ({ locals, params }) =>
-	orError(() => proposalPage(useDb(), getYjs(), locals.actor, proposalId(params)));
+	orError(() => proposalPage(locals.services.db, locals.services.docs, locals.actor, proposalId(params)));
 
 /** Parses, runs the domain call; the page reloads its data, `done` says what happened. */
 async function act<S extends v.GenericSchema>(
@@ -38,26 +36,28 @@ async function act<S extends v.GenericSchema>(
 }
 
 export const actions: Actions = {
-	second: (e) => act(e, v.object({}), (_i, id) => secondProposal(useDb(), e.locals.actor, id), 'seconded'),
+	second: (e) =>
+		act(e, v.object({}), (_i, id) => secondProposal(e.locals.services.db, e.locals.actor, id), 'seconded'),
 	decline: (e) =>
 		act(
 			e,
 			v.object({ reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)) }),
-			({ reason }, id) => declineProposal(useDb(), e.locals.actor, id, reason),
+			({ reason }, id) => declineProposal(e.locals.services.db, e.locals.actor, id, reason),
 			'declined'
 		),
 	merge: (e) =>
 		act(
 			e,
 			v.object({ intoId: idString }),
-			({ intoId }, id) => mergeProposal(useDb(), e.locals.actor, id, intoId),
+			({ intoId }, id) => mergeProposal(e.locals.services.db, e.locals.actor, id, intoId),
 			'merged'
 		),
 	agenda: async (e) => {
 		const result = await act(
 			e,
 			v.object({ meetingId: idString }),
-			({ meetingId }, id) => addProposalToAgenda(useDb(), getYjs(), e.locals.actor, meetingId, id),
+			({ meetingId }, id) =>
+				addProposalToAgenda(e.locals.services.db, e.locals.services.docs, e.locals.actor, meetingId, id),
 			'agenda'
 		);
 		if (failed(result)) return result;

@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { PROPOSAL_CATEGORIES } from '$lib/server/domain/vocabulary';
 import { fileProposal } from '$lib/server/domain/proposals';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
@@ -32,7 +31,7 @@ const ProposalSchema = v.object({
 export const load: PageServerLoad = ({ locals, url }) => {
 	const actor = locals.actor;
 	if (!actor) error(401, { message: errorMessage('UNAUTHENTICATED'), code: 'UNAUTHENTICATED' });
-	const db = useDb();
+	const { db } = locals.services;
 	const own = mayFileOwn(actor);
 	const behalf = mayFileOnBehalf(actor) ? behalfResidents(db, actor) : null;
 	const picked = Number(url.searchParams.get('building')) || null;
@@ -65,7 +64,7 @@ export const actions: Actions = {
 		const { forResidentId, ...input } = parsed.output;
 		const result = await runAction(async () => {
 			if (locals.actor) await enforce(proposalLimiter, String(locals.actor.userId));
-			return fileProposal(useDb(), locals.actor, {
+			return fileProposal(locals.services.db, locals.actor, {
 				...input,
 				forResidentId: forResidentId === '' ? undefined : forResidentId
 			});

@@ -5,7 +5,6 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { errorMessage } from '$lib/i18n';
-import { useDb } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
 import { getResolutionView } from '$lib/server/domain/resolutions';
 import { followUpOf } from '$lib/server/domain/follow-ups';
@@ -30,13 +29,14 @@ export type ResolutionContent = {
 
 const idString = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
 
-export const load: PageServerLoad = ({ params }) => {
+export const load: PageServerLoad = ({ locals, params }) => {
 	const id = v.safeParse(idString, params.id);
 	const notFound = (): never => error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });
 	if (!id.success) return notFound();
 	try {
-		const r = getResolutionView(useDb(), id.output);
-		const followUpId = followUpOf(useDb(), r.id)?.id ?? null;
+		const { db } = locals.services;
+		const r = getResolutionView(db, id.output);
+		const followUpId = followUpOf(db, r.id)?.id ?? null;
 		return { resolution: { ...r, content: r.content as unknown as ResolutionContent }, followUpId };
 	} catch (e) {
 		if (isDomainError(e) && e.code === 'NOT_FOUND') notFound();

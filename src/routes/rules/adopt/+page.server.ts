@@ -1,18 +1,16 @@
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { listMeetingsFor } from '$lib/server/domain/meetings';
 import { adoptedClauses, publishable, publishRules, putRulesToVote } from '$lib/server/domain/rules-adoption';
 import { formValues, parseForm, runAction } from '$lib/server/forms';
-import { getYjs } from '$lib/server/realtime';
 import { failed, orError } from '$lib/server/form-actions';
 import { ms, rulesContext } from '../rules.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) =>
 	orError(() => {
-		const db = useDb();
-		const ctx = rulesContext(locals.actor);
+		const { db } = locals.services;
+		const ctx = rulesContext(locals.services.docs, locals.actor);
 		const adopted = adoptedClauses(db, ctx.communityId);
 		return {
 			canEdit: ctx.canEdit,
@@ -48,7 +46,7 @@ export const actions: Actions = {
 		const { meetingId, scope } = parsed.output;
 		const clauseIds = scope === 'whole' ? null : data.getAll('clauseIds').map(String);
 		const result = await runAction(
-			() => putRulesToVote(useDb(), getYjs(), locals.actor, { meetingId, clauseIds }),
+			() => putRulesToVote(locals.services.db, locals.services.docs, locals.actor, { meetingId, clauseIds }),
 			formValues(data)
 		);
 		if (failed(result)) return result;
@@ -59,7 +57,7 @@ export const actions: Actions = {
 		const parsed = parseForm(Publish, data);
 		if (!parsed.ok) return parsed.failure;
 		const result = await runAction(
-			() => publishRules(useDb(), locals.actor, parsed.output),
+			() => publishRules(locals.services.db, locals.actor, parsed.output),
 			formValues(data)
 		);
 		if (failed(result)) return result;

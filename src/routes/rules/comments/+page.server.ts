@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import {
 	acceptSuggestion,
 	addComment,
@@ -7,7 +6,6 @@ import {
 	listComments,
 	replyToComment
 } from '$lib/server/domain/rules-comments';
-import { getYjs } from '$lib/server/realtime';
 import { act, id, orError } from '$lib/server/form-actions';
 import { ms, rulesContext } from '../rules.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,12 +21,12 @@ const optional = (max: number) =>
 
 export const load: PageServerLoad = ({ locals }) =>
 	orError(() => {
-		const ctx = rulesContext(locals.actor);
+		const ctx = rulesContext(locals.services.docs, locals.actor);
 		return {
 			canEdit: ctx.canEdit,
 			canComment: ctx.canComment,
 			clauses: ctx.draft.items.filter((i) => i.kind === 'clause').map((i) => ({ id: i.id, label: i.label })),
-			comments: listComments(useDb(), locals.actor).map((c) => ({
+			comments: listComments(locals.services.db, locals.actor).map((c) => ({
 				...c,
 				createdAt: ms(c.createdAt),
 				replies: c.replies.map((r) => ({
@@ -53,7 +51,10 @@ const Add = v.object({
 
 export const actions: Actions = {
 	add: async (e) =>
-		withWord(await act(e, Add, (db, actor, c) => addComment(db, getYjs(), actor, c), 'created'), 'added'),
+		withWord(
+			await act(e, Add, (db, actor, c) => addComment(db, e.locals.services.docs, actor, c), 'created'),
+			'added'
+		),
 	reply: async (e) =>
 		withWord(
 			await act(
@@ -66,7 +67,12 @@ export const actions: Actions = {
 		),
 	accept: async (e) =>
 		withWord(
-			await act(e, v.object({ id }), (db, actor, r) => acceptSuggestion(db, getYjs(), actor, r.id), 'saved'),
+			await act(
+				e,
+				v.object({ id }),
+				(db, actor, r) => acceptSuggestion(db, e.locals.services.docs, actor, r.id),
+				'saved'
+			),
 			'accepted'
 		),
 	decline: async (e) =>

@@ -6,7 +6,6 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { errorMessage } from '$lib/i18n';
-import { useDb } from '$lib/server/db';
 import { listCommunities, publicCommunity } from '$lib/server/domain/notice-board';
 import { listPublications } from '$lib/server/domain/rules-adoption';
 import { orError } from '$lib/server/form-actions';
@@ -16,7 +15,7 @@ import type { PageServerLoad } from './$types';
 const CommunityId = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const raw = url.searchParams.get('community');
 	const parsed = raw === null ? null : v.safeParse(CommunityId, raw);
 	if (parsed && !parsed.success) error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });

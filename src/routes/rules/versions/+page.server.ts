@@ -1,15 +1,13 @@
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { changesSince, listVersions, saveVersion } from '$lib/server/domain/rules-versions';
-import { getYjs } from '$lib/server/realtime';
 import { act, orError } from '$lib/server/form-actions';
 import { ms, rulesContext } from '../rules.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) =>
 	orError(() => {
-		const db = useDb();
-		const ctx = rulesContext(locals.actor);
+		const { db } = locals.services;
+		const ctx = rulesContext(locals.services.docs, locals.actor);
 		const versions = listVersions(db, locals.actor);
 		const last = versions[0];
 		// Who changed which clause since the last saved version, named by the clause's number now.
@@ -29,7 +27,7 @@ export const actions: Actions = {
 		act(
 			e,
 			v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60)) }),
-			(db, actor, input) => saveVersion(db, getYjs(), actor, input.name),
+			(db, actor, input) => saveVersion(db, e.locals.services.docs, actor, input.name),
 			'saved'
 		)
 };

@@ -1,6 +1,5 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { can, communityScope } from '$lib/server/authz';
 import { reversePointEntry } from '$lib/server/domain/points';
 import { residentLedger } from '$lib/server/domain/points-views';
@@ -19,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, parent, params }) => {
 	await parent();
 	const residentId = residentParam(params.residentId);
 	return orError(() => ({
-		...residentLedger(useDb(), locals.actor, residentId),
+		...residentLedger(locals.services.db, locals.actor, residentId),
 		manage: can(locals.actor, 'points.manage', communityScope(locals.actor!.communityId))
 	}));
 };

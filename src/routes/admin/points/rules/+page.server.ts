@@ -1,6 +1,5 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { can, communityScope } from '$lib/server/authz';
 import { addPointRule, listPointRules, updatePointRule } from '$lib/server/domain/points-rules';
 import { errorMessage } from '$lib/i18n';
@@ -14,7 +13,7 @@ export const load: PageServerLoad = async ({ locals, parent }) => {
 	const actor = locals.actor!;
 	if (!can(actor, 'points.manage', communityScope(actor.communityId)))
 		error(403, { message: errorMessage('FORBIDDEN'), code: 'FORBIDDEN' });
-	return { rules: listPointRules(useDb(), actor) };
+	return { rules: listPointRules(locals.services.db, actor) };
 };
 
 const checkbox = v.pipe(

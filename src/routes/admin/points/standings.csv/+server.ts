@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { standingsCsv } from '$lib/server/exports/points-export';
 import { orError } from '$lib/server/form-actions';
 import type { RequestHandler } from './$types';
@@ -6,7 +5,7 @@ import type { RequestHandler } from './$types';
 /** The standings of a building or of every building the staff member reaches, as CSV for Excel. */
 export const GET: RequestHandler = ({ locals, url }) => {
 	const buildingId = Number(url.searchParams.get('building')) || null;
-	const csv = orError(() => standingsCsv(useDb(), locals.actor, { buildingId }));
+	const csv = orError(() => standingsCsv(locals.services.db, locals.actor, { buildingId }));
 	return new Response(csv, {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8',

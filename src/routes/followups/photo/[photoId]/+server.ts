@@ -3,7 +3,6 @@ import { error } from '@sveltejs/kit';
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '$lib/i18n';
 import { readConfig } from '$lib/server/config';
-import { useDb } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
 import { photoFor } from '$lib/server/domain/follow-ups';
 import { photoPath } from '$lib/server/photos';
@@ -12,7 +11,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params, locals }) => {
 	const id = /^[1-9]\d{0,14}$/.test(params.photoId) ? Number(params.photoId) : 0;
 	try {
-		const p = photoFor(useDb(), locals.actor, id);
+		const p = photoFor(locals.services.db, locals.actor, id);
 		const body = await readFile(photoPath(readConfig().uploadsDir, p.fileName));
 		return new Response(new Uint8Array(body), {
 			headers: {

@@ -1,5 +1,4 @@
 import { json } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { meetingForScreen, storedAgenda } from '../access.server';
 import type { RequestHandler } from './$types';
 
@@ -8,7 +7,7 @@ import type { RequestHandler } from './$types';
  * public meeting): it fetches this again after each `meeting:state`.
  */
 export const GET: RequestHandler = ({ locals, params, url }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const { meeting } = meetingForScreen(
 		db,
 		locals.actor,
@@ -16,5 +15,5 @@ export const GET: RequestHandler = ({ locals, params, url }) => {
 		'projector',
 		url.searchParams.get('code')
 	);
-	return json(storedAgenda(meeting.id), { headers: { 'cache-control': 'no-store' } });
+	return json(storedAgenda(locals.services.docs, meeting.id), { headers: { 'cache-control': 'no-store' } });
 };

@@ -1,5 +1,4 @@
 import { error, json } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { attendanceRoster } from '$lib/server/domain/attendance';
 import { isDomainError } from '$lib/server/domain/errors';
 import { parseMeetingId } from '../access.server';
@@ -8,7 +7,7 @@ import type { RequestHandler } from './$types';
 /** The console's attendance list, fetched again after each `meeting:state` (it is not in the broadcast). */
 export const GET: RequestHandler = ({ locals, params }) => {
 	try {
-		return json(attendanceRoster(useDb(), locals.actor, parseMeetingId(params.id)), {
+		return json(attendanceRoster(locals.services.db, locals.actor, parseMeetingId(params.id)), {
 			headers: { 'cache-control': 'no-store' }
 		});
 	} catch (e) {

@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { attendanceRoster } from '$lib/server/domain/attendance';
 import { documentAccess } from '$lib/server/domain/documents';
 import { agendaDocName } from '$lib/server/domain/meetings';
@@ -11,7 +10,7 @@ import type { PageServerLoad } from './$types';
  * those who may co-edit the agenda (the 两委 committee).
  */
 export const load: PageServerLoad = ({ locals, params, url }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const base = meetingForScreen(db, locals.actor, params.id, 'console');
 	const id = base.meeting.id;
 	return {
@@ -22,7 +21,7 @@ export const load: PageServerLoad = ({ locals, params, url }) => {
 		// the socket), are for those who run the meeting: names and codes stay off other screens.
 		roster: base.canManage ? attendanceRoster(db, locals.actor, id) : [],
 		checkIn: base.canManage ? showCheckInCode(db, locals.actor, id, {}) : null,
-		agenda: storedAgenda(id),
+		agenda: storedAgenda(locals.services.docs, id),
 		origin: url.origin
 	};
 };

@@ -1,5 +1,4 @@
 import QRCode from 'qrcode';
-import { useDb } from '$lib/server/db';
 import { showCheckInCode, type ShownCheckInCode } from '$lib/server/domain/check-in-code';
 import { isDomainError } from '$lib/server/domain/errors';
 import { meetingForScreen, storedAgenda } from '../access.server';
@@ -10,7 +9,7 @@ import type { PageServerLoad } from './$types';
  * login. It shows the check-in code; a rotating one is renewed over the socket (CheckInCode.svelte).
  */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const db = useDb();
+	const { db } = locals.services;
 	const base = meetingForScreen(db, locals.actor, params.id, 'projector', url.searchParams.get('code'));
 	const joinCode = base.meeting.joinCode;
 	// A logged-in viewer holding a private meeting's code sees the meeting but no check-in code.
@@ -23,7 +22,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return {
 		...base,
 		anonymous: locals.actor === null,
-		agenda: storedAgenda(base.meeting.id),
+		agenda: storedAgenda(locals.services.docs, base.meeting.id),
 		origin: url.origin,
 		checkIn,
 		// Our own generated markup, rendered with {@html}: no user text goes into it.

@@ -4,17 +4,15 @@
  * (domain/minutes.ts) and say what happened.
  */
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { parseForm, runAction } from '$lib/server/forms';
 import { getMinutes, MAX_SUMMARY, saveSummary, signMinutes } from '$lib/server/domain/minutes';
-import { getYjs } from '$lib/server/realtime';
 import { parseMeetingId } from '../../../m/[id]/access.server';
 import { failed, orError } from '$lib/server/form-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, params }) => {
 	const id = parseMeetingId(params.id);
-	const minutes = orError(() => getMinutes(useDb(), getYjs(), locals.actor, id));
+	const minutes = orError(() => getMinutes(locals.services.db, locals.services.docs, locals.actor, id));
 	return { meetingId: id, minutes, maxSummary: MAX_SUMMARY };
 };
 
@@ -28,13 +26,17 @@ export const actions: Actions = {
 		const parsed = parseForm(Summary, data);
 		if (!parsed.ok) return parsed.failure;
 		const summary = parsed.output.summary;
-		const result = await runAction(() => saveSummary(useDb(), locals.actor, id, summary), { summary });
+		const result = await runAction(() => saveSummary(locals.services.db, locals.actor, id, summary), {
+			summary
+		});
 		if (failed(result)) return result;
 		return { done: 'saved' as const };
 	},
 	sign: async ({ locals, params }) => {
 		const id = parseMeetingId(params.id);
-		const result = await runAction(() => signMinutes(useDb(), getYjs(), locals.actor, id));
+		const result = await runAction(() =>
+			signMinutes(locals.services.db, locals.services.docs, locals.actor, id)
+		);
 		if (failed(result)) return result;
 		return { done: result.status === 'signed' ? ('frozen' as const) : ('signed' as const) };
 	}

@@ -1,6 +1,5 @@
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { useDb } from '$lib/server/db';
 import { meetingNoticeView, noticeCalendar } from '$lib/server/domain/meeting-notices';
 import { errorMessage } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
@@ -12,7 +11,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = ({ locals, params, url }) => {
 	const id = v.safeParse(MeetingId, params.id);
 	if (!id.success) error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });
-	const { notice } = orError(() => meetingNoticeView(useDb(), locals.actor, id.output));
+	const { notice } = orError(() => meetingNoticeView(locals.services.db, locals.actor, id.output));
 	const pageUrl = `${url.origin}/meetings/${notice.meetingId}/notice`;
 	const body = noticeCalendar(notice, {
 		host: url.host,

@@ -2,10 +2,8 @@ import { error } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import * as v from 'valibot';
 import { listItems } from '$lib/agenda';
-import { useDb } from '$lib/server/db';
 import { agendaDocName } from '$lib/server/domain/meetings';
 import { meetingNoticeView } from '$lib/server/domain/meeting-notices';
-import { getYjs } from '$lib/server/realtime';
 import { errorMessage } from '$lib/i18n';
 import { orError } from '$lib/server/form-actions';
 import { placeLabel } from '../../places.server';
@@ -23,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const version = url.searchParams.has('v') ? v.safeParse(Version, url.searchParams.get('v')) : null;
 	if (!id.success || (version && !version.success))
 		error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });
-	const db = useDb();
+	const { db } = locals.services;
 	const view = orError(() => meetingNoticeView(db, locals.actor, id.output, version?.output));
 	const m = view.meeting;
 	const meetingUrl = `${url.origin}/m/${m.id}`;
@@ -44,7 +42,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		},
 		current: view.current,
 		legal: view.legal,
-		agenda: getYjs()
+		agenda: locals.services.docs
 			.read(agendaDocName(m.id), listItems)
 			.map((i) => ({ id: i.id, title: i.title, minutes: i.minutes })),
 		pageUrl: `${url.origin}/meetings/${m.id}/notice`,

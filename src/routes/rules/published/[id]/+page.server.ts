@@ -7,7 +7,6 @@ import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { diffRules } from '$lib/rules/diff';
 import { errorMessage } from '$lib/i18n';
-import { useDb } from '$lib/server/db';
 import { isDomainError } from '$lib/server/domain/errors';
 import { getResolutionView } from '$lib/server/domain/resolutions';
 import { getPublication } from '$lib/server/domain/rules-adoption';
@@ -15,12 +14,12 @@ import type { PageServerLoad } from './$types';
 
 const idString = v.pipe(v.string(), v.regex(/^[1-9]\d{0,9}$/), v.transform(Number));
 
-export const load: PageServerLoad = ({ params }) => {
+export const load: PageServerLoad = ({ locals, params }) => {
 	const id = v.safeParse(idString, params.id);
 	const notFound = (): never => error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });
 	if (!id.success) return notFound();
 	try {
-		const db = useDb();
+		const { db } = locals.services;
 		const p = getPublication(db, id.output);
 		const adoptedAt = getResolutionView(db, p.resolutionId).decidedAt;
 		return {

@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import { diffRules } from '$lib/rules/diff';
-import { useDb } from '$lib/server/db';
 import { getVersion } from '$lib/server/domain/rules-versions';
 import { orError } from '$lib/server/form-actions';
 import { rulesContext } from '../../rules.server';
@@ -14,8 +13,8 @@ const Which = v.union([
 /** Two versions (or a version and the live draft) compared clause by clause. */
 export const load: PageServerLoad = ({ locals, url }) =>
 	orError(() => {
-		const db = useDb();
-		const ctx = rulesContext(locals.actor);
+		const { db } = locals.services;
+		const ctx = rulesContext(locals.services.docs, locals.actor);
 		const pick = (key: string) => {
 			const parsed = v.safeParse(Which, url.searchParams.get(key) ?? 'current');
 			const which = parsed.success ? parsed.output : 'current';

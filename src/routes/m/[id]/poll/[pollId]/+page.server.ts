@@ -7,11 +7,11 @@
 import { error, fail, isActionFailure } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { errorMessage } from '$lib/i18n';
-import { useDb } from '$lib/server/db';
 import { castBallot } from '$lib/server/domain/ballots';
 import { getPoll } from '$lib/server/domain/polls';
 import { clausesVotedOn } from '$lib/server/domain/rules-adoption';
 import { isDomainError } from '$lib/server/domain/errors';
+import type { Db } from '$lib/server/db';
 import { broadcastMeetingState } from '$lib/server/realtime';
 import { runAction } from '$lib/server/forms';
 import { enforce, formBallotLimiter } from '$lib/server/rate-limit';
@@ -37,11 +37,11 @@ function ids(params: { id: string; pollId: string }) {
 }
 
 /** The poll must belong to the meeting in the address (a 404 otherwise, not a ballot elsewhere). */
-function pollOfMeeting(meetingId: number, pollId: number) {
+function pollOfMeeting(db: Db, meetingId: number, pollId: number) {
 	const notFound = () => error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });
 	let p: ReturnType<typeof getPoll>;
 	try {
-		p = getPoll(useDb(), pollId);
+		p = getPoll(db, pollId);
 	} catch (e) {
 		if (isDomainError(e)) notFound();
 		throw e;
@@ -51,21 +51,22 @@ function pollOfMeeting(meetingId: number, pollId: number) {
 }
 
 export const load: PageServerLoad = ({ locals, params }) => {
-	const base = meetingForScreen(useDb(), locals.actor, params.id, 'phone');
+	const { db } = locals.services;
+	const base = meetingForScreen(db, locals.actor, params.id, 'phone');
 	const { pollId } = ids(params);
-	const p = pollOfMeeting(base.meeting.id, pollId);
+	const p = pollOfMeeting(db, base.meeting.id, pollId);
 	return {
 		meeting: { id: base.meeting.id, title: base.meeting.title },
 		poll: { id: p.id, question: p.question },
 		// A village-rules vote: the wording voted on, linked from the phone's ballot.
-		rules: clausesVotedOn(useDb(), p.id)
+		rules: clausesVotedOn(db, p.id)
 	};
 };
 
 export const actions: Actions = {
 	cast: async ({ request, locals, params }) => {
 		const { meetingId, pollId } = ids(params);
-		pollOfMeeting(meetingId, pollId);
+		pollOfMeeting(locals.services.db, meetingId, pollId);
 		const data = await request.formData();
 		const parsed = v.safeParse(CastForm, {
 			choices: data.getAll('choice').filter((c): c is string => typeof c === 'string')
@@ -73,7 +74,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { code: 'NO_CHOICE' });
 		const result = await runAction(async () => {
 			if (locals.actor) await enforce(formBallotLimiter, String(locals.actor.userId));
-			return castBallot(useDb(), locals.actor, {
+			return castBallot(locals.services.db, locals.actor, {
 				pollId,
 				ballotId: crypto.randomUUID(),
 				receipt: makeReceipt(),

@@ -1,4 +1,3 @@
-import { useDb } from '$lib/server/db';
 import { ballotsCsv } from '$lib/server/exports/minutes-export';
 import { parseMeetingId } from '../../../../m/[id]/access.server';
 import { orError } from '$lib/server/form-actions';
@@ -7,7 +6,7 @@ import type { RequestHandler } from './$types';
 /** Named ballots of the meeting's closed polls as CSV, for staff who may edit the minutes only. */
 export const GET: RequestHandler = ({ locals, params }) => {
 	const id = parseMeetingId(params.id);
-	const csv = orError(() => ballotsCsv(useDb(), locals.actor, id));
+	const csv = orError(() => ballotsCsv(locals.services.db, locals.actor, id));
 	return new Response(csv, {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8',

@@ -1,7 +1,5 @@
-import { useDb } from '$lib/server/db';
 import { getMinutes } from '$lib/server/domain/minutes';
 import { toMarkdown } from '$lib/server/exports/minutes-export';
-import { getYjs } from '$lib/server/realtime';
 import { parseMeetingId } from '../../../../m/[id]/access.server';
 import { orError } from '$lib/server/form-actions';
 import type { RequestHandler } from './$types';
@@ -9,7 +7,7 @@ import type { RequestHandler } from './$types';
 /** The minutes as a Markdown file, for whoever may read them (drafts say so at the top). */
 export const GET: RequestHandler = ({ locals, params }) => {
 	const id = parseMeetingId(params.id);
-	const view = orError(() => getMinutes(useDb(), getYjs(), locals.actor, id));
+	const view = orError(() => getMinutes(locals.services.db, locals.services.docs, locals.actor, id));
 	const seal = view.hash ? { hash: view.hash, signedAt: view.signedAt } : null;
 	const name = `minutes-${id}${seal ? '' : '-draft'}.md`;
 	return new Response(toMarkdown(view.content, seal), {

@@ -1,5 +1,4 @@
 import { error, json } from '@sveltejs/kit';
-import { useDb } from '$lib/server/db';
 import { ballotProgress } from '$lib/server/domain/ballots';
 import { isDomainError } from '$lib/server/domain/errors';
 import { errorMessage } from '$lib/i18n';
@@ -12,7 +11,9 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = ({ locals, params }) => {
 	const pollId = /^\d{1,9}$/.test(params.pollId) ? Number(params.pollId) : 0;
 	try {
-		return json(ballotProgress(useDb(), locals.actor, pollId), { headers: { 'cache-control': 'no-store' } });
+		return json(ballotProgress(locals.services.db, locals.actor, pollId), {
+			headers: { 'cache-control': 'no-store' }
+		});
 	} catch (e) {
 		if (!isDomainError(e)) throw e;
 		const status = e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'FORBIDDEN' ? 403 : 404;
