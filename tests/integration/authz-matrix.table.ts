@@ -1319,6 +1319,14 @@ const socketRows: Row[] = [
 		effect: (ctx, id) => exists(ctx, attendance, eq(attendance.meetingId, id))
 	}),
 	row<number>({
+		id: 'action /m/[id]?/checkIn',
+		allow: ['resident'],
+		prepare: (ctx) => liveMeeting(ctx),
+		run: (ctx, r, id) => act(ctx, r, `/m/${id}?/checkIn`, { code: ctx.w.joinCode(id) }),
+		effect: (ctx, id) => exists(ctx, attendance, eq(attendance.meetingId, id)),
+		note: 'the check-in form of a phone without JavaScript'
+	}),
+	row<number>({
 		id: 'socket attendance:showCode',
 		allow: MANAGE_A,
 		prepare: (ctx) => liveMeeting(ctx),

@@ -3,7 +3,13 @@ import { participantStatus } from '$lib/server/domain/attendance';
 import { voterStatus } from '$lib/server/domain/ballots';
 import { proxyChoices, publishedProxies } from '$lib/server/domain/proxies';
 import { meetingForScreen, storedAgenda } from './access.server';
-import type { PageServerLoad } from './$types';
+import * as v from 'valibot';
+import { checkIn } from '$lib/server/domain/attendance';
+import { parseForm, runAction } from '$lib/server/forms';
+import { failed } from '$lib/server/form-actions';
+import { broadcastMeetingState } from '$lib/server/realtime';
+import { checkInLimiter, isWrongCode, limitFailures } from '$lib/server/rate-limit';
+import type { Actions, PageServerLoad } from './$types';
 
 /** The resident's phone view; staff may open it too (without check-in or hand). */
 export const load: PageServerLoad = ({ locals, params }) => {
@@ -29,4 +35,25 @@ export const load: PageServerLoad = ({ locals, params }) => {
 				? publishedProxies(db, locals.actor, base.meeting.id)
 				: null
 	};
+};
+
+export const actions: Actions = {
+	/** 签到 from a phone without JavaScript: the code typed from the screen, as the socket sends it. */
+	checkIn: async ({ locals, params, request }) => {
+		const db = useDb();
+		const { meeting } = meetingForScreen(db, locals.actor, params.id, 'phone');
+		const parsed = parseForm(
+			v.object({ code: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(8)) }),
+			await request.formData()
+		);
+		if (!parsed.ok) return parsed.failure;
+		const { actor } = locals;
+		const run = () => checkIn(db, actor, meeting.id, parsed.output.code);
+		const result = await runAction(() =>
+			actor ? limitFailures(checkInLimiter, String(actor.userId), run, isWrongCode) : run()
+		);
+		if (failed(result)) return result;
+		broadcastMeetingState(meeting.id);
+		return { done: 'checkedIn' };
+	}
 };
