@@ -40,7 +40,7 @@ export const load: PageServerLoad = ({ locals, params }) => {
 export const actions: Actions = {
 	/** 签到 from a phone without JavaScript: the code typed from the screen, as the socket sends it. */
 	checkIn: async ({ locals, params, request }) => {
-		const db = useDb();
+		const { db } = locals.services;
 		const { meeting } = meetingForScreen(db, locals.actor, params.id, 'phone');
 		const parsed = parseForm(
 			v.object({ code: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(8)) }),
