@@ -6,7 +6,7 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { AuditNames } from '$lib/server/domain/audit';
-import { PROXY_RELATION } from '$lib/meeting-labels';
+import { POLL_PRESET, PROXY_RELATION } from '$lib/meeting-labels';
 import { ADMIN_SCOPE, ROLE } from '$lib/admin-labels';
 
 type Locale = 'zh' | 'en';
@@ -32,15 +32,7 @@ const CHOICE: Record<string, Words> = {
 	no: m.poll_option_no,
 	abstain: m.poll_option_abstain
 };
-const PRESET: Record<string, Words> = {
-	villagerAssembly: m.poll_preset_villagerAssembly,
-	villagerGroup: m.poll_preset_villagerGroup,
-	residentAssembly: m.poll_preset_residentAssembly,
-	villagerRepresentatives: m.poll_preset_villagerRepresentatives,
-	ownersOrdinary: m.poll_preset_ownersOrdinary,
-	ownersSpecial: m.poll_preset_ownersSpecial,
-	villageElection: m.poll_preset_villageElection
-};
+const PRESET: Record<string, Words> = POLL_PRESET;
 const REFUSAL: Record<string, Words> = {
 	DOCUMENT_BUDGET: m.audit_d_reason_DOCUMENT_BUDGET,
 	WRITER_BUDGET: m.audit_d_reason_WRITER_BUDGET

@@ -3,6 +3,7 @@ import type { Message } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages';
 import type { Body, CLOSE_RELATIVES } from '$lib/server/domain/bodies';
 import type { MeetingStatus } from '$lib/realtime/meeting';
+import type { PresetId } from '$lib/presets';
 
 export const PROXY_RELATION = {
 	spouse: m.proxy_relation_spouse,
@@ -46,3 +47,14 @@ export const MEETINGS_UNIT = {
 	household: m.meetings_unit_household,
 	resident: m.meetings_unit_resident
 } satisfies Record<string, Message>;
+
+/** The legal presets a poll is opened under (src/lib/presets.ts), by name. */
+export const POLL_PRESET = {
+	villagerAssembly: m.poll_preset_villagerAssembly,
+	villagerGroup: m.poll_preset_villagerGroup,
+	residentAssembly: m.poll_preset_residentAssembly,
+	villagerRepresentatives: m.poll_preset_villagerRepresentatives,
+	ownersOrdinary: m.poll_preset_ownersOrdinary,
+	ownersSpecial: m.poll_preset_ownersSpecial,
+	villageElection: m.poll_preset_villageElection
+} satisfies Record<PresetId, Message>;
