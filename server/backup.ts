@@ -2,7 +2,7 @@
  * `npm run backup [-- <folder>]`: a consistent copy of the live database, taken while the app runs,
  * with `VACUUM INTO` (one read transaction: the app keeps serving; the copy is one point in time), plus
  * the follow-up photos kept beside it. The copy is checked (integrity_check) before it is reported.
- * Restoring is in the README ("Backups").
+ * Restoring is in docs/operations.md ("Backups").
  *
  * `VACUUM INTO` rather than a page copy: it writes every table afresh in key order, so the ballot box
  * of a secret poll still open (keyed by random receipts) holds no order of arrival, and nothing

@@ -266,7 +266,10 @@ for (const mode of MODES) {
 			'/notice/1',
 			'/rules',
 			'/rules/published',
-			'/settings'
+			'/settings',
+			'/help',
+			'/help/resident',
+			'/help/facilitator'
 		])
 			await check(page, path, mode.elder);
 		// The follow-up's rating form is there to be checked.

@@ -141,7 +141,7 @@ describe('backup and restore', () => {
 		expect(inCopy.n).toBeLessThanOrEqual(VOTERS);
 		expect(stdout).toContain(`poll_vote ${inCopy.n}`);
 
-		// Restore: the original is gone; a server starts on the copy (README "Backups").
+		// Restore: the original is gone; a server starts on the copy (docs/operations.md, "Backups").
 		await server.stop('SIGKILL');
 		pool.closeAll();
 		restored = await startServer({ dbPath: copyPath });

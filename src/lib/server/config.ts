@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { env } from '$env/dynamic/private';
 import type { DemoMode } from './demo';
 
-/** Configuration read from the environment; see the README's table. */
+/** Configuration read from the environment; see docs/configuration.md. */
 export function readConfig() {
 	const databasePath = env.DATABASE_PATH || './data/yizhan.db';
 	return {

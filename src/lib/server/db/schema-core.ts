@@ -1,5 +1,5 @@
 /**
- * The roster, accounts and sessions, meetings and polls. Names follow the domain words in README.md.
+ * The roster, accounts and sessions, meetings and polls. Names follow the domain words in docs/features.md.
  * Times are stored as integer milliseconds since the epoch (UTC).
  */
 import { sql } from 'drizzle-orm';

@@ -1,5 +1,5 @@
 /**
- * The demo community on first start (see the README's demo section). `roster` seeds only the roster
+ * The demo community on first start (see docs/demo.md). `roster` seeds only the roster
  * and the staff accounts (what the tests start from); `story` adds a month of a council's life, every
  * step through the domain functions a real council goes through, dated relative to the seed day:
  * proposals in every state, meetings past and today, resolutions in the hash chain, signed minutes,

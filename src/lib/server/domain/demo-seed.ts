@@ -2,7 +2,7 @@
  * The demo community a newcomer sees on first start (DEMO_SEED=0 turns it off): 湖畔社区 with
  * 富春小区, 7 buildings, 42 households with one resident each (with floor areas and owners, and
  * some residents on the representatives' roll), and one account per staff role.
- * Every staff password is DEMO_PASSWORD (see README).
+ * Every staff password is DEMO_PASSWORD (see README.md, "Demo accounts").
  */
 import { count } from 'drizzle-orm';
 import type { Db } from '../db';
