@@ -93,6 +93,19 @@ export const invitationLimiter = memoryLimiter('invitation', 60, 10 * 60);
 export const checkInLimiter = memoryLimiter('checkIn', 10, 10 * 60);
 
 /**
+ * A check-in by code, however it arrives (QR link, socket, no-JS form): a wrong code counts against
+ * the account's `checkInLimiter`. Without an account the check-in itself refuses, so nothing counts.
+ */
+export function limitWrongCheckInCodes<T>(
+	actor: { userId: number } | null,
+	checkIn: () => T | Promise<T>
+): Promise<T> {
+	return actor
+		? limitFailures(checkInLimiter, String(actor.userId), checkIn, isWrongCode)
+		: Promise.resolve().then(checkIn);
+}
+
+/**
  * Filing proposals: 20 an hour per account. An information officer filing for neighbours without
  * phones stays well under it; a script filling the board does not.
  */

@@ -21,7 +21,7 @@ import {
 } from '../domain/attendance';
 import { showCheckInCode } from '../domain/check-in-code';
 import { DomainError, isDomainError } from '../domain/errors';
-import { checkInLimiter, isWrongCode, limitFailures } from '../rate-limit';
+import { limitWrongCheckInCodes } from '../rate-limit';
 import { voterStatus } from '../domain/ballots';
 import {
 	canViewMeeting,
@@ -223,7 +223,7 @@ export function checkInHandler({ socket, db }: HandlerDeps) {
 			const { meetingId, code } = parsePayload(CheckInSchema, payload);
 			const { actor } = socket.data;
 			const run = () => checkIn(db, actor, meetingId, code);
-			await (actor ? limitFailures(checkInLimiter, String(actor.userId), run, isWrongCode) : run());
+			await limitWrongCheckInCodes(actor, run);
 			broadcastMeetingState(meetingId);
 			return { me: meFor(db, actor, getMeeting(db, meetingId)) };
 		});

@@ -4,7 +4,7 @@ import { checkInByCode } from '$lib/server/domain/attendance';
 import { isDomainError } from '$lib/server/domain/errors';
 import { findMeetingByCode } from '$lib/server/domain/meetings';
 import { broadcastMeetingState } from '$lib/server/realtime';
-import { checkInLimiter, isWrongCode, limitFailures } from '$lib/server/rate-limit';
+import { limitWrongCheckInCodes } from '$lib/server/rate-limit';
 import { errorMessage } from '$lib/i18n';
 import type { PageServerLoad } from './$types';
 
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	let meetingId: number;
 	try {
 		const run = () => checkInByCode(db, actor, params.code);
-		meetingId = await (actor ? limitFailures(checkInLimiter, String(actor.userId), run, isWrongCode) : run());
+		meetingId = await limitWrongCheckInCodes(actor, run);
 	} catch (e) {
 		if (!isDomainError(e)) throw e;
 		if (e.code === 'NOT_FOUND') error(404, { message: errorMessage('NOT_FOUND'), code: 'NOT_FOUND' });

@@ -8,7 +8,7 @@ import { checkIn } from '$lib/server/domain/attendance';
 import { parseForm, runAction } from '$lib/server/forms';
 import { failed } from '$lib/server/form-actions';
 import { broadcastMeetingState } from '$lib/server/realtime';
-import { checkInLimiter, isWrongCode, limitFailures } from '$lib/server/rate-limit';
+import { limitWrongCheckInCodes } from '$lib/server/rate-limit';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The resident's phone view; staff may open it too (without check-in or hand). */
@@ -49,9 +49,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const { actor } = locals;
 		const run = () => checkIn(db, actor, meeting.id, parsed.output.code);
-		const result = await runAction(() =>
-			actor ? limitFailures(checkInLimiter, String(actor.userId), run, isWrongCode) : run()
-		);
+		const result = await runAction(() => limitWrongCheckInCodes(actor, run));
 		if (failed(result)) return result;
 		broadcastMeetingState(meeting.id);
 		return { done: 'checkedIn' };
